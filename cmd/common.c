@@ -1,0 +1,30 @@
+/* rctr - what the commands share: printing, option errors.  */
+#include <config.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+void
+rctr_print_line (const char *prefix, const char *text)
+{
+  fprintf (stderr, "rctr: %s%s\n", prefix, text);
+}
+
+int
+rctr_unknown_option (const char *cmd, int c, int argc, char **argv, rctr_error_t *err)
+{
+  const char *arg = optind >= 1 && optind <= argc ? argv[optind - 1] : "";
+  const char *what = c == ':' ? "needs an argument" : "is not known";
+
+  /* getopt_long leaves the offending option in ARGV for long options, and
+     its letter in OPTOPT for short ones.  */
+  if (strncmp (arg, "--", 2) == 0)
+    return rctr_make_error (err, 0, "%s: option `%.*s` %s (see `rctr %s --help`)", cmd, (int) strcspn (arg, "="),
+                            arg, what, cmd);
+  if (optopt > 32 && optopt < 127)
+    return rctr_make_error (err, 0, "%s: option `-%c` %s (see `rctr %s --help`)", cmd, optopt, what, cmd);
+  return rctr_make_error (err, 0, "%s: option `%s` %s (see `rctr %s --help`)", cmd, arg, what, cmd);
+}

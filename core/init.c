@@ -1,0 +1,158 @@
+/* rctr - the init sequence inside the container; see init.h.
+ *
+ * The order is runc's standard init (libcontainer/standard_init_linux.go):
+ * the root and its mounts, pivot_root, hostname, network; then the
+ * hardening that belongs to the isolation work (masked and read-only paths
+ * here; capabilities, no_new_privs and seccomp in the command's process,
+ * last before exec); then the command.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "core/init.h"
+#include "core/net.h"
+#include "core/path.h"
+#include "core/rootfs.h"
+#include "core/util.h"
+
+void
+rctr_step (struct rctr_sync_msg *msg, const char *name)
+{
+  if (msg->n_steps >= RCTR_MAX_STEPS)
+    return;
+  snprintf (msg->steps[msg->n_steps].name, sizeof (msg->steps[0].name), "%s", name);
+  msg->steps[msg->n_steps].ns = rctr_now_ns ();
+  msg->n_steps++;
+}
+
+static void
+send_notice (int sync, const char *text)
+{
+  struct rctr_sync_msg msg;
+
+  memset (&msg, 0, sizeof (msg));
+  msg.type = RCTR_SYNC_NOTICE;
+  snprintf (msg.text, sizeof (msg.text), "%s", text);
+  (void) rctr_sync_send (sync, &msg);
+}
+
+/* Wait for rctr's word, which comes once the user namespace is mapped.  If
+   rctr died before PR_SET_PDEATHSIG was set, its end of the socket is
+   closed and this sees end of file.  */
+static int
+wait_for_go (int sync, rctr_error_t *err)
+{
+  struct rctr_sync_msg msg;
+
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+    return rctr_make_error (err, errno, "prctl PR_SET_PDEATHSIG");
+  if (rctr_sync_recv (sync, &msg) != 1 || msg.type != RCTR_SYNC_GO)
+    _exit (125);
+  return 0;
+}
+
+static int
+prepare_workdir (const struct rctr_container *c, int rootfd, bool overlay, rctr_error_t *err)
+{
+  int fd;
+
+  if (c->workdir == NULL)
+    return 0;
+  /* Made when missing, as docker does; the root is read-only otherwise.  */
+  fd = overlay ? rctr_mkdir_p_in_root (rootfd, c->workdir, 0755, err)
+               : rctr_open_in_root (rootfd, c->workdir, O_PATH | O_DIRECTORY, err);
+  if (fd < 0)
+    return rctr_error_wrap (err, "workdir `%s`", c->workdir);
+  rctr_close_quietly (fd);
+  return 0;
+}
+
+void
+rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, int sync)
+{
+  struct rctr_sync_msg running;
+  rctr_error_t err = NULL;
+  cleanup_close int stagefd = -1;
+  cleanup_close int rootfd = -1;
+  cleanup_close int lowerfd = -1;
+  char path[32];
+  bool overlay = false;
+
+  memset (&running, 0, sizeof (running));
+  running.type = RCTR_SYNC_RUNNING;
+  if (wait_for_go (sync, &err) < 0)
+    goto fail;
+  rctr_step (&running, "go");
+
+  /* Nothing mounted here may reach the host.  */
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    {
+      rctr_make_error (&err, errno, "make the mounts private");
+      goto fail;
+    }
+  rctr_step (&running, "propagation");
+
+  /* Before the staging tmpfs hides any host path.  */
+  lowerfd = rctr_reopen_in_this_ns (c->rootfs_path, c->rootfs_fd, &err);
+  if (lowerfd < 0 || rctr_mount_plan_reopen (plan, &err) < 0)
+    goto fail;
+
+  stagefd = rctr_staging_mount (&err);
+  if (stagefd < 0)
+    goto fail;
+  rootfd = rctr_rootfs_mount (c, lowerfd, stagefd, &overlay, &err);
+  if (rootfd < 0)
+    goto fail;
+  if (!overlay && !c->no_overlay)
+    send_notice (sync, "the kernel refused an unprivileged overlay mount (it needs Linux 5.11): the root is the "
+                       "image, read-only, with tmpfs on /tmp, /run and /var/tmp");
+  if (!overlay && rctr_rootfs_bind_etc (c, stagefd, rootfd, &err) < 0)
+    goto fail;
+  rctr_step (&running, overlay ? "rootfs-overlay" : "rootfs-readonly");
+
+  if (rctr_mount_plan_execute (plan, rootfd, overlay, c->read_only, &err) < 0)
+    goto fail;
+  rctr_step (&running, "mounts");
+
+  if (prepare_workdir (c, rootfd, overlay, &err) < 0)
+    goto fail;
+  if (c->read_only && overlay && rctr_remount_ro (rctr_proc_fd_path (path, sizeof (path), rootfd), &err) < 0)
+    goto fail;
+
+  if (rctr_rootfs_pivot (rootfd, &err) < 0)
+    goto fail;
+  rctr_step (&running, "pivot_root");
+
+  if (rctr_set_hostname (c->hostname, &err) < 0)
+    goto fail;
+  if (c->net == RCTR_NET_NONE && rctr_loopback_up (&err) < 0)
+    goto fail;
+  rctr_step (&running, "hostname+lo");
+
+  /* Here the isolation work adds the masked and read-only paths of /proc
+     and /sys, the session keyring, and in the command's process the
+     capability sets, no_new_privs and the seccomp filter.  */
+
+  /* A session of its own: no controlling terminal shared with the host.  */
+  if (setsid () < 0)
+    {
+      rctr_make_error (&err, errno, "setsid");
+      goto fail;
+    }
+  rctr_close_quietly (TAKE_FD (stagefd));
+  rctr_close_quietly (TAKE_FD (rootfd));
+  rctr_close_quietly (TAKE_FD (lowerfd));
+  rctr_pid1_main (c, sync, &running);
+
+fail:
+  (void) rctr_sync_send_error (sync, err, 125);
+  _exit (125);
+}

@@ -1,0 +1,219 @@
+/* rctr - PID 1 of the container and the command's process; see init.h.  */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/env.h"
+#include "core/init.h"
+#include "core/util.h"
+
+/* What the command's process tells PID 1 when it cannot exec. */
+struct exec_failure
+{
+  int32_t stage; /* STAGE_CHDIR or STAGE_EXEC */
+  int32_t errnum;
+};
+
+enum
+{
+  STAGE_CHDIR,
+  STAGE_EXEC
+};
+
+void
+rctr_forwarded_signals (sigset_t *set)
+{
+  static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+  size_t i;
+
+  sigemptyset (set);
+  for (i = 0; i < RCTR_ARRAY_SIZE (sigs); i++)
+    sigaddset (set, sigs[i]);
+}
+
+static void __attribute__ ((noreturn))
+report_and_exit (int fd, int stage, int errnum)
+{
+  struct exec_failure f = { stage, errnum };
+
+  (void) rctr_write_all (fd, &f, sizeof (f));
+  _exit (stage == STAGE_CHDIR ? 125 : errnum == ENOENT ? 127 : 126);
+}
+
+/* execvpe, but with the PATH of the container's environment, and without
+   glibc's fallback of running a file that is not executable with /bin/sh.
+   Returns the errno the user should hear.  */
+static int
+exec_in_path (char *const *argv, char *const *envp)
+{
+  const char *name = argv[0];
+  const char *path = NULL;
+  bool denied = false;
+  size_t i;
+
+  if (strchr (name, '/'))
+    {
+      execve (name, argv, envp);
+      return errno;
+    }
+  for (i = 0; envp[i]; i++)
+    if (strncmp (envp[i], "PATH=", 5) == 0)
+      path = envp[i] + 5;
+  if (path == NULL)
+    path = RCTR_DEFAULT_PATH;
+  while (*path)
+    {
+      const char *colon = strchr (path, ':');
+      size_t n = colon ? (size_t) (colon - path) : strlen (path);
+      char full[PATH_MAX];
+
+      /* After pivot_root these are the container's own paths.  */
+      if (snprintf (full, sizeof (full), "%.*s%s%s", (int) n, path, n ? "/" : "", name) < (int) sizeof (full))
+        {
+          execve (full, argv, envp);
+          if (errno == EACCES)
+            denied = true;
+          else if (errno != ENOENT && errno != ENOTDIR)
+            return errno;
+        }
+      path += n + (colon ? 1 : 0);
+      if (colon && *path == '\0')
+        break;
+    }
+  return denied ? EACCES : ENOENT;
+}
+
+static void __attribute__ ((noreturn))
+command_main (const struct rctr_container *c, int errfd)
+{
+  sigset_t none;
+
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  /* The working directory is entered only now, after pivot_root: a
+     directory fd or cwd of the host can never be inherited (CVE-2024-21626).  */
+  if (chdir (c->workdir ? c->workdir : "/") < 0)
+    report_and_exit (errfd, STAGE_CHDIR, errno);
+  /* Nothing of rctr's reaches the command: every fd above stderr is closed
+     at exec (the error pipe among them, which tells PID 1 exec worked).  */
+  if (rctr_close_fds_from (3, true) < 0)
+    report_and_exit (errfd, STAGE_EXEC, errno);
+  report_and_exit (errfd, STAGE_EXEC, exec_in_path (c->argv, c->env));
+}
+
+static int
+exit_code_of (int status)
+{
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return 125;
+}
+
+static void __attribute__ ((noreturn))
+report_exec_failure (const struct rctr_container *c, int sync, pid_t pid, const struct exec_failure *f)
+{
+  struct rctr_sync_msg msg;
+  int status = 0;
+
+  memset (&msg, 0, sizeof (msg));
+  msg.type = RCTR_SYNC_ERROR;
+  msg.errnum = f->errnum;
+  if (f->stage == STAGE_CHDIR)
+    {
+      msg.exit_code = 125;
+      snprintf (msg.text, sizeof (msg.text), "workdir `%s`: %s", c->workdir ? c->workdir : "/",
+                strerror (f->errnum));
+    }
+  else
+    {
+      msg.exit_code = f->errnum == ENOENT ? 127 : 126;
+      if (f->errnum == ENOENT && strchr (c->argv[0], '/') == NULL)
+        snprintf (msg.text, sizeof (msg.text), "exec \"%s\": executable file not found in $PATH", c->argv[0]);
+      else
+        snprintf (msg.text, sizeof (msg.text), "exec \"%s\": %s", c->argv[0], strerror (f->errnum));
+    }
+  (void) rctr_sync_send (sync, &msg);
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  _exit (msg.exit_code);
+}
+
+void
+rctr_pid1_main (const struct rctr_container *c, int sync, struct rctr_sync_msg *running)
+{
+  struct exec_failure failure;
+  int errpipe[2];
+  sigset_t set;
+  ssize_t n;
+  pid_t pid;
+
+  if (pipe2 (errpipe, O_CLOEXEC) < 0)
+    {
+      rctr_error_t err = NULL;
+
+      rctr_make_error (&err, errno, "pipe");
+      (void) rctr_sync_send_error (sync, err, 125);
+      _exit (125);
+    }
+  pid = fork ();
+  if (pid == 0)
+    {
+      close (errpipe[0]);
+      close (sync);
+      command_main (c, errpipe[1]);
+    }
+  close (errpipe[1]);
+  if (pid < 0)
+    {
+      rctr_error_t err = NULL;
+
+      rctr_make_error (&err, errno, "fork the command");
+      (void) rctr_sync_send_error (sync, err, 125);
+      _exit (125);
+    }
+  /* The pipe closes at a successful exec; before that, a failure comes.  */
+  n = rctr_read_all (errpipe[0], &failure, sizeof (failure));
+  close (errpipe[0]);
+  if (n == (ssize_t) sizeof (failure))
+    report_exec_failure (c, sync, pid, &failure);
+  rctr_step (running, "exec");
+  (void) rctr_sync_send (sync, running);
+  close (sync);
+
+  /* rctr blocked these before clone; they wait here to be taken.  */
+  rctr_forwarded_signals (&set);
+  sigaddset (&set, SIGCHLD);
+  for (;;)
+    {
+      int sig = sigwaitinfo (&set, NULL);
+
+      if (sig < 0)
+        continue;
+      if (sig != SIGCHLD)
+        {
+          (void) kill (pid, sig);
+          continue;
+        }
+      for (;;)
+        {
+          int status;
+          pid_t p = waitpid (-1, &status, WNOHANG);
+
+          if (p <= 0)
+            break;
+          /* When the command ends, so does the container: the kernel kills
+             whatever is left in the PID namespace when PID 1 exits.  */
+          if (p == pid)
+            _exit (exit_code_of (status));
+        }
+    }
+}

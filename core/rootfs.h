@@ -1,0 +1,33 @@
+/* rctr - the container's root: the image from the store, read-only, with a
+ * private overlay on top; then pivot_root into it.
+ */
+#ifndef RCTR_ROOTFS_H
+#define RCTR_ROOTFS_H
+
+#include <stdbool.h>
+
+#include "core/container.h"
+#include "core/error.h"
+
+/* Mount a tmpfs at STAGING_DIR (inside the new mount namespace only) to
+   hold the overlay's upper and work directories and the new root's mount
+   point.  Returns its fd. */
+int rctr_staging_mount (rctr_error_t *err);
+
+/* Mount the root of C at the staging tmpfs's "root": an overlay with the
+   image (LOWERFD, opened in this mount namespace) as its read-only lower layer, the generated /etc files and the
+   mount points rctr needs already in its upper layer; or, with
+   C->no_overlay or where the kernel refuses an unprivileged overlay, the
+   image bound read-only (*RET_OVERLAY false).  Returns an O_PATH fd of the
+   new root. */
+int rctr_rootfs_mount (const struct rctr_container *c, int lowerfd, int stagefd, bool *ret_overlay,
+                       rctr_error_t *err);
+
+/* Without an overlay: bind the generated /etc files over the image's own
+   (only where they are regular files). */
+int rctr_rootfs_bind_etc (const struct rctr_container *c, int stagefd, int rootfd, rctr_error_t *err);
+
+/* Make the root the process's "/" and detach the old one. */
+int rctr_rootfs_pivot (int rootfd, rctr_error_t *err);
+
+#endif

@@ -1,0 +1,414 @@
+/* rctr - shared utilities; see util.h.  */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/close_range.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+void
+rctr_oom (void)
+{
+  static const char msg[] = "rctr: out of memory\n";
+
+  (void) !write (STDERR_FILENO, msg, sizeof (msg) - 1);
+  _exit (125);
+}
+
+void *
+xmalloc (size_t size)
+{
+  void *p = malloc (size ? size : 1);
+
+  if (p == NULL)
+    rctr_oom ();
+  return p;
+}
+
+void *
+xmalloc0 (size_t size)
+{
+  void *p = calloc (1, size ? size : 1);
+
+  if (p == NULL)
+    rctr_oom ();
+  return p;
+}
+
+void *
+xrealloc (void *ptr, size_t size)
+{
+  void *p = realloc (ptr, size ? size : 1);
+
+  if (p == NULL)
+    rctr_oom ();
+  return p;
+}
+
+void *
+xreallocarray (void *ptr, size_t n, size_t size)
+{
+  void *p = reallocarray (ptr, n ? n : 1, size ? size : 1);
+
+  if (p == NULL)
+    rctr_oom ();
+  return p;
+}
+
+char *
+xstrdup (const char *s)
+{
+  char *r = strdup (s);
+
+  if (r == NULL)
+    rctr_oom ();
+  return r;
+}
+
+char *
+xstrndup (const char *s, size_t n)
+{
+  char *r = strndup (s, n);
+
+  if (r == NULL)
+    rctr_oom ();
+  return r;
+}
+
+char *
+xasprintf (const char *fmt, ...)
+{
+  char *r;
+  va_list ap;
+
+  va_start (ap, fmt);
+  if (vasprintf (&r, fmt, ap) < 0)
+    rctr_oom ();
+  va_end (ap);
+  return r;
+}
+
+void
+rctr_close_quietly (int fd)
+{
+  int saved_errno = errno;
+
+  if (fd >= 0)
+    (void) close (fd);
+  errno = saved_errno;
+}
+
+void
+cleanup_closep (int *fd)
+{
+  rctr_close_quietly (*fd);
+}
+
+void
+cleanup_dirp (DIR **dir)
+{
+  int saved_errno = errno;
+
+  if (*dir)
+    (void) closedir (*dir);
+  errno = saved_errno;
+}
+
+void
+cleanup_filep (FILE **f)
+{
+  int saved_errno = errno;
+
+  if (*f)
+    (void) fclose (*f);
+  errno = saved_errno;
+}
+
+void
+cleanup_strvp (char ***strv)
+{
+  rctr_strv_free (*strv);
+}
+
+int
+rctr_write_all (int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -1;
+      p += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+ssize_t
+rctr_read_all (int fd, void *buf, size_t len)
+{
+  char *p = buf;
+  size_t got = 0;
+
+  while (got < len)
+    {
+      ssize_t n = read (fd, p + got, len - got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -1;
+      if (n == 0)
+        break;
+      got += (size_t) n;
+    }
+  return (ssize_t) got;
+}
+
+int
+rctr_read_file_at (int dirfd, const char *path, size_t max, char **ret, size_t *ret_len, rctr_error_t *err)
+{
+  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  cleanup_free char *buf = NULL;
+  ssize_t n;
+
+  if (fd < 0)
+    return rctr_make_error (err, errno, "open `%s`", path);
+  buf = xmalloc (max + 1);
+  n = rctr_read_all (fd, buf, max + 1);
+  if (n < 0)
+    return rctr_make_error (err, errno, "read `%s`", path);
+  if ((size_t) n > max)
+    return rctr_make_error (err, EFBIG, "read `%s`: larger than %zu bytes", path, max);
+  buf[n] = '\0';
+  if (ret_len)
+    *ret_len = (size_t) n;
+  *ret = steal_pointer (&buf);
+  return 0;
+}
+
+int
+rctr_write_file_atomic (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                        rctr_error_t *err)
+{
+  char suffix[17];
+  cleanup_free char *tmp = NULL;
+  cleanup_close int fd = -1;
+
+  if (rctr_random_hex (8, suffix, err) < 0)
+    return -1;
+  tmp = xasprintf (".%s.%s.tmp", name, suffix);
+  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0)
+    return rctr_make_error (err, errno, "create `%s`", tmp);
+  if (rctr_write_all (fd, data, len) < 0 || close (TAKE_FD (fd)) < 0)
+    {
+      rctr_make_error (err, errno, "write `%s`", tmp);
+      (void) unlinkat (dirfd, tmp, 0);
+      return -1;
+    }
+  if (renameat (dirfd, tmp, dirfd, name) < 0)
+    {
+      rctr_make_error (err, errno, "rename `%s` to `%s`", tmp, name);
+      (void) unlinkat (dirfd, tmp, 0);
+      return -1;
+    }
+  return 0;
+}
+
+int
+rctr_ensure_dir_at (int dirfd, const char *name, mode_t mode, rctr_error_t *err)
+{
+  int fd;
+
+  if (mkdirat (dirfd, name, mode) < 0 && errno != EEXIST)
+    return rctr_make_error (err, errno, "create directory `%s`", name);
+  fd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return rctr_make_error (err, errno, "open directory `%s`", name);
+  return fd;
+}
+
+static int remove_contents (int dfd, const char *what, rctr_error_t *err);
+
+static int
+remove_entry (int dfd, const char *name, rctr_error_t *err)
+{
+  cleanup_close int child = -1;
+
+  if (unlinkat (dfd, name, 0) == 0 || errno == ENOENT)
+    return 0;
+  if (errno != EISDIR && errno != EPERM)
+    return rctr_make_error (err, errno, "remove `%s`", name);
+
+  /* A directory: empty it first.  It may have no write or search permission
+     for its owner (a 0555 directory from an image), so add them: whoever
+     may remove the tree may change its modes.  */
+  child = openat (dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (child < 0 && errno == EACCES && fchmodat (dfd, name, 0700, 0) == 0)
+    child = openat (dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (child < 0)
+    return rctr_make_error (err, errno, "open directory `%s`", name);
+  if (fchmod (child, 0700) < 0 && errno != EPERM)
+    return rctr_make_error (err, errno, "chmod `%s`", name);
+  if (remove_contents (child, name, err) < 0)
+    return -1;
+  if (unlinkat (dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return rctr_make_error (err, errno, "remove directory `%s`", name);
+  return 0;
+}
+
+static int
+remove_contents (int dfd, const char *what, rctr_error_t *err)
+{
+  int fd = fcntl (dfd, F_DUPFD_CLOEXEC, 3);
+  cleanup_dir DIR *dir = NULL;
+  struct dirent *de;
+
+  if (fd < 0)
+    return rctr_make_error (err, errno, "dup fd of `%s`", what);
+  dir = fdopendir (fd);
+  if (dir == NULL)
+    {
+      rctr_close_quietly (fd);
+      return rctr_make_error (err, errno, "read directory `%s`", what);
+    }
+  for (errno = 0; (de = readdir (dir)) != NULL; errno = 0)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (remove_entry (dirfd (dir), de->d_name, err) < 0)
+        return -1;
+    }
+  if (errno != 0)
+    return rctr_make_error (err, errno, "read directory `%s`", what);
+  return 0;
+}
+
+int
+rctr_remove_tree_at (int dirfd, const char *name, rctr_error_t *err)
+{
+  return remove_entry (dirfd, name, err);
+}
+
+uint64_t
+rctr_now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (uint64_t) ts.tv_sec * 1000000000ULL + (uint64_t) ts.tv_nsec;
+}
+
+void
+rctr_hex (const unsigned char *bytes, size_t len, char *out)
+{
+  static const char digits[] = "0123456789abcdef";
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    {
+      out[2 * i] = digits[bytes[i] >> 4];
+      out[2 * i + 1] = digits[bytes[i] & 0xf];
+    }
+  out[2 * len] = '\0';
+}
+
+int
+rctr_random_hex (size_t len, char *out, rctr_error_t *err)
+{
+  unsigned char buf[32];
+
+  if (len > sizeof (buf))
+    return rctr_make_error (err, EINVAL, "random_hex: %zu bytes is too many", len);
+  if (getrandom (buf, len, 0) != (ssize_t) len)
+    return rctr_make_error (err, errno, "getrandom");
+  rctr_hex (buf, len, out);
+  return 0;
+}
+
+bool
+rctr_is_hex_string (const char *s, size_t len)
+{
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+      return false;
+  return s[len] == '\0';
+}
+
+size_t
+rctr_strv_len (char *const *strv)
+{
+  size_t n = 0;
+
+  while (strv && strv[n])
+    n++;
+  return n;
+}
+
+void
+rctr_strv_free (char **strv)
+{
+  size_t i;
+
+  if (strv == NULL)
+    return;
+  for (i = 0; strv[i]; i++)
+    free (strv[i]);
+  free (strv);
+}
+
+const char *
+rctr_proc_fd_path (char *buf, size_t len, int fd)
+{
+  snprintf (buf, len, "/proc/self/fd/%d", fd);
+  return buf;
+}
+
+int
+rctr_close_fds_from (int lowfd, bool cloexec_only)
+{
+  cleanup_dir DIR *dir = NULL;
+  struct dirent *de;
+  int r;
+
+#if HAVE_DECL_SYS_CLOSE_RANGE
+  r = (int) syscall (SYS_close_range, (unsigned) lowfd, ~0U, cloexec_only ? CLOSE_RANGE_CLOEXEC : 0);
+  if (r == 0)
+    return 0;
+  if (errno != ENOSYS && errno != EINVAL)
+    return -1;
+#endif
+  dir = opendir ("/proc/self/fd");
+  if (dir == NULL)
+    return -1;
+  while ((de = readdir (dir)) != NULL)
+    {
+      long fd = strtol (de->d_name, NULL, 10);
+
+      if (de->d_name[0] < '0' || de->d_name[0] > '9' || fd < lowfd || fd == dirfd (dir))
+        continue;
+      if (cloexec_only)
+        r = fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
+      else
+        r = close ((int) fd);
+      (void) r;
+    }
+  return 0;
+}

@@ -1,0 +1,304 @@
+/* rctr - the per-user user namespace holder; see holder.h.  */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/rundir.h"
+#include "core/util.h"
+#include "rootless/holder.h"
+
+#define HOLDER_NAME "rctr-userns"
+
+/* What a new holder tells rctr once it has unshared its user namespace. */
+struct holder_hello
+{
+  int32_t errnum;
+  int32_t pid;
+};
+
+static void
+holder_file_names (enum rctr_userns_mode mode, char *pidfile, char *lockfile, size_t len)
+{
+  snprintf (pidfile, len, "userns-%s.pid", rctr_userns_mode_name (mode));
+  snprintf (lockfile, len, "userns-%s.lock", rctr_userns_mode_name (mode));
+}
+
+static pid_t
+read_pidfile (int rundir, const char *name)
+{
+  char buf[32];
+  cleanup_close int fd = openat (rundir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  ssize_t n;
+  long pid;
+  char *end;
+
+  if (fd < 0)
+    return -1;
+  n = rctr_read_all (fd, buf, sizeof (buf) - 1);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  pid = strtol (buf, &end, 10);
+  if (pid <= 1 || pid > 1 << 22 || (*end != '\n' && *end != '\0'))
+    return -1;
+  return (pid_t) pid;
+}
+
+/* Parse a /proc/PID/[ug]id_map into MAP. */
+static bool
+read_proc_map (pid_t pid, const char *which, struct rctr_idmap *map)
+{
+  char path[64], buf[64 * RCTR_IDMAP_MAX];
+  cleanup_close int fd = -1;
+  char *line, *save = NULL;
+  ssize_t n;
+
+  snprintf (path, sizeof (path), "/proc/%d/%s", (int) pid, which);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  n = rctr_read_all (fd, buf, sizeof (buf) - 1);
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  map->n = 0;
+  for (line = strtok_r (buf, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      unsigned a, b, c;
+
+      if (map->n >= RCTR_IDMAP_MAX || sscanf (line, "%u %u %u", &a, &b, &c) != 3)
+        return false;
+      map->l[map->n++] = (struct rctr_idmap_line) { a, b, c };
+    }
+  return true;
+}
+
+static bool
+same_map (const struct rctr_idmap *a, const struct rctr_idmap *b)
+{
+  return a->n == b->n && memcmp (a->l, b->l, a->n * sizeof (a->l[0])) == 0;
+}
+
+/* Open the user namespace of the recorded holder when it is ours and mapped
+   as PLAN says; -1 when there is none or it is stale.  */
+static int
+open_recorded (int rundir, const char *pidfile, const struct rctr_userns_plan *plan, pid_t *ret_pid)
+{
+  struct rctr_idmap uids, gids;
+  char path[64];
+  cleanup_close int nsfd = -1;
+  uid_t owner;
+  pid_t pid = read_pidfile (rundir, pidfile);
+
+  *ret_pid = pid;
+  if (pid < 0)
+    return -1;
+  snprintf (path, sizeof (path), "/proc/%d/ns/user", (int) pid);
+  nsfd = open (path, O_RDONLY | O_CLOEXEC);
+  if (nsfd < 0)
+    return -1;
+  /* The pid may have been reused since the file was written: whatever holds
+     it now must be a user namespace of ours with exactly the maps wanted,
+     which makes it as good as the holder itself.  */
+  if (ioctl (nsfd, NS_GET_OWNER_UID, &owner) < 0 || owner != plan->host_uid)
+    return -1;
+  if (!read_proc_map (pid, "uid_map", &uids) || !read_proc_map (pid, "gid_map", &gids))
+    return -1;
+  if (!same_map (&uids, &plan->uid_map) || !same_map (&gids, &plan->gid_map))
+    return -1;
+  return TAKE_FD (nsfd);
+}
+
+/* Stop PID if it is a holder of ours (by its name), e.g. one left stale. */
+static bool
+stop_if_holder (pid_t pid)
+{
+  char path[64], comm[32];
+  cleanup_close int fd = -1;
+  ssize_t n;
+
+  if (pid <= 1)
+    return false;
+  snprintf (path, sizeof (path), "/proc/%d/comm", (int) pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  n = rctr_read_all (fd, comm, sizeof (comm) - 1);
+  if (n <= 0)
+    return false;
+  comm[n] = '\0';
+  comm[strcspn (comm, "\n")] = '\0';
+  if (strcmp (comm, HOLDER_NAME) != 0)
+    return false;
+  return kill (pid, SIGTERM) == 0;
+}
+
+/* The holder itself: in its new user namespace, wait to be mapped, then
+   sit there with nothing open until killed.  */
+static void __attribute__ ((noreturn))
+holder_main (int ready, int go)
+{
+  struct holder_hello hello;
+  sigset_t all;
+  char c = 0;
+  int null;
+
+  hello.pid = (int32_t) getpid ();
+  hello.errnum = unshare (CLONE_NEWUSER) < 0 ? errno : 0;
+  if (rctr_write_all (ready, &hello, sizeof (hello)) < 0 || hello.errnum != 0)
+    _exit (1);
+  if (rctr_read_all (go, &c, 1) != 1 || c != 'g')
+    _exit (1);
+
+  (void) chdir ("/");
+  (void) prctl (PR_SET_NAME, HOLDER_NAME, 0, 0, 0);
+  (void) rctr_close_fds_from (0, false);
+  null = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null >= 0)
+    {
+      (void) dup2 (null, 0);
+      (void) dup2 (null, 1);
+      (void) dup2 (null, 2);
+    }
+  /* SIGTERM (kill's default) ends it; everything else waits.  */
+  sigfillset (&all);
+  sigdelset (&all, SIGTERM);
+  signal (SIGTERM, SIG_DFL);
+  sigprocmask (SIG_SETMASK, &all, NULL);
+  for (;;)
+    pause ();
+}
+
+/* Start a holder for PLAN and record it in PIDFILE; called under the lock. */
+static int
+spawn_holder (int rundir, const char *pidfile, const struct rctr_userns_plan *plan, rctr_error_t *err)
+{
+  struct holder_hello hello;
+  int ready[2] = { -1, -1 }, go[2] = { -1, -1 };
+  char buf[32];
+  pid_t first;
+  int status, r = -1;
+
+  if (pipe2 (ready, O_CLOEXEC) < 0 || pipe2 (go, O_CLOEXEC) < 0)
+    {
+      rctr_make_error (err, errno, "pipe");
+      goto out;
+    }
+  first = fork ();
+  if (first < 0)
+    {
+      rctr_make_error (err, errno, "fork the user namespace holder");
+      goto out;
+    }
+  if (first == 0)
+    {
+      /* Detach: a session of its own, and reparented away from rctr, so
+         that neither a closed terminal nor rctr's exit touches it.  */
+      pid_t second;
+
+      close (ready[0]);
+      close (go[1]);
+      if (setsid () < 0)
+        _exit (1);
+      second = fork ();
+      if (second < 0)
+        _exit (1);
+      if (second == 0)
+        holder_main (ready[1], go[0]);
+      _exit (0);
+    }
+  rctr_close_quietly (TAKE_FD (ready[1]));
+  rctr_close_quietly (TAKE_FD (go[0]));
+  while (waitpid (first, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (rctr_read_all (ready[0], &hello, sizeof (hello)) != (ssize_t) sizeof (hello))
+    {
+      rctr_make_error (err, 0, "the user namespace holder did not start");
+      goto out;
+    }
+  if (hello.errnum != 0)
+    {
+      rctr_make_error (err, hello.errnum, "create a user namespace");
+      goto out;
+    }
+  if (rctr_userns_write_maps (plan, hello.pid, err) < 0)
+    goto out; /* closing GO makes the holder exit */
+  if (rctr_write_all (go[1], "g", 1) < 0)
+    {
+      rctr_make_error (err, errno, "start the user namespace holder");
+      goto out;
+    }
+  snprintf (buf, sizeof (buf), "%d\n", (int) hello.pid);
+  r = rctr_write_file_atomic (rundir, pidfile, buf, strlen (buf), 0600, err);
+out:
+  rctr_close_quietly (ready[0]);
+  rctr_close_quietly (ready[1]);
+  rctr_close_quietly (go[0]);
+  rctr_close_quietly (go[1]);
+  return r;
+}
+
+int
+rctr_holder_open (const struct rctr_userns_plan *plan, rctr_error_t *err)
+{
+  char pidfile[64], lockfile[64];
+  cleanup_close int rundir = -1;
+  cleanup_close int lock = -1;
+  pid_t old;
+  int nsfd;
+
+  holder_file_names (plan->mode, pidfile, lockfile, sizeof (pidfile));
+  rundir = rctr_runtime_dir_open (err);
+  if (rundir < 0)
+    return -1;
+  nsfd = open_recorded (rundir, pidfile, plan, &old);
+  if (nsfd >= 0)
+    return nsfd;
+
+  /* None, or stale: start one, once, however many runs start together.  */
+  lock = openat (rundir, lockfile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (lock < 0)
+    return rctr_make_error (err, errno, "open lock `%s`", lockfile);
+  while (flock (lock, LOCK_EX) < 0)
+    if (errno != EINTR)
+      return rctr_make_error (err, errno, "lock `%s`", lockfile);
+  nsfd = open_recorded (rundir, pidfile, plan, &old);
+  if (nsfd >= 0)
+    return nsfd;
+  (void) stop_if_holder (old);
+  if (spawn_holder (rundir, pidfile, plan, err) < 0)
+    return -1;
+  nsfd = open_recorded (rundir, pidfile, plan, &old);
+  if (nsfd < 0)
+    return rctr_make_error (err, 0, "the new user namespace holder (pid %d) is not mapped as asked",
+                            (int) old);
+  return nsfd;
+}
+
+int
+rctr_holder_stop (enum rctr_userns_mode mode, rctr_error_t *err)
+{
+  char pidfile[64], lockfile[64];
+  cleanup_close int rundir = rctr_runtime_dir_open (err);
+  bool stopped;
+
+  if (rundir < 0)
+    return -1;
+  holder_file_names (mode, pidfile, lockfile, sizeof (pidfile));
+  stopped = stop_if_holder (read_pidfile (rundir, pidfile));
+  (void) unlinkat (rundir, pidfile, 0);
+  return stopped ? 1 : 0;
+}
