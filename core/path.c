@@ -291,8 +291,33 @@ rctr_open_in_root (int rootfd, const char *path, int flags, rctr_error_t *err)
   return fd;
 }
 
-int
-rctr_mkdir_p_in_root (int rootfd, const char *path, mode_t mode, rctr_error_t *err)
+/* A dangling symlink at the cleaned prefix CLEAN of a longer path (REST is
+   what follows it): the path it stands for, with REST appended, as mkdir -p
+   in a chroot would go on.  NULL when CLEAN is not a symlink. */
+static char *
+splice_dangling (int rootfd, const char *clean, const char *rest)
+{
+  cleanup_free char *dir = NULL;
+  cleanup_free char *base = NULL;
+  cleanup_close int parent = -1;
+  char target[PATH_MAX];
+  ssize_t n;
+
+  rctr_path_split (clean, &dir, &base);
+  parent = open_in_root_raw (rootfd, dir, O_PATH | O_DIRECTORY);
+  if (parent < 0)
+    return NULL;
+  n = readlinkat (parent, base, target, sizeof (target) - 1);
+  if (n <= 0)
+    return NULL;
+  target[n] = '\0';
+  if (target[0] == '/')
+    return xasprintf ("%s/%s", target, rest);
+  return xasprintf ("%s/%s/%s", dir, target, rest);
+}
+
+static int
+mkdir_p (int rootfd, const char *path, mode_t mode, int depth, rctr_error_t *err)
 {
   cleanup_free char *clean = rctr_path_clean (path);
   char *p;
@@ -310,7 +335,6 @@ rctr_mkdir_p_in_root (int rootfd, const char *path, mode_t mode, rctr_error_t *e
   for (;;)
     {
       char *slash = strchr (p, '/');
-      char saved = slash ? '/' : '\0';
       cleanup_free char *dir = NULL;
       cleanup_free char *base = NULL;
       cleanup_close int parent = -1;
@@ -327,17 +351,29 @@ rctr_mkdir_p_in_root (int rootfd, const char *path, mode_t mode, rctr_error_t *e
           if (mkdirat (parent, base, mode) < 0 && errno != EEXIST)
             return rctr_make_error (err, errno, "create directory `/%s` in the root", clean);
           fd = open_in_root_raw (rootfd, clean, O_PATH | O_DIRECTORY);
-          if (fd < 0 && errno == ENOENT)
-            return rctr_make_error (err, ENOENT,
-                                    "create directory `/%s` in the root: a dangling symlink is in the way",
-                                    clean);
+        }
+      if (fd < 0 && errno == ENOENT)
+        {
+          /* A symlink to a place that does not exist yet: make that place,
+             inside the root.  */
+          cleanup_free char *spliced = splice_dangling (rootfd, clean, slash ? slash + 1 : "");
+
+          if (spliced == NULL || depth >= MAX_SYMLINKS)
+            return rctr_make_error (err, spliced ? ELOOP : ENOENT, "create directory `/%s` in the root", clean);
+          return mkdir_p (rootfd, spliced, mode, depth + 1, err);
         }
       if (fd < 0)
         return rctr_make_error (err, errno, "open directory `/%s` in the root", clean);
       if (slash == NULL)
         return fd;
       rctr_close_quietly (fd);
-      *slash = saved;
+      *slash = '/';
       p = slash + 1;
     }
+}
+
+int
+rctr_mkdir_p_in_root (int rootfd, const char *path, mode_t mode, rctr_error_t *err)
+{
+  return mkdir_p (rootfd, path, mode, 0, err);
 }

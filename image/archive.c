@@ -9,6 +9,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -32,6 +33,25 @@ struct filter
   const char *name;
   int (*support) (struct archive *);
 };
+
+/* archive.h leaves ARCHIVE_ERRNO_FILE_FORMAT to archive_platform.h, which
+   makes it EFTYPE where that exists and EILSEQ elsewhere (Linux).  */
+#ifdef EFTYPE
+#define RCTR_ARCHIVE_ERRNO_FILE_FORMAT EFTYPE
+#else
+#define RCTR_ARCHIVE_ERRNO_FILE_FORMAT EILSEQ
+#endif
+
+/* Before its first entry, a file libarchive does not recognise is no
+   archive at all; any other failure is damage.  */
+static int
+not_an_archive (struct archive *a, const char *name, bool first, rctr_error_t *err)
+{
+  if (first && sym_archive_errno (a) == RCTR_ARCHIVE_ERRNO_FILE_FORMAT)
+    return rctr_make_error (err, 0, "`%s` is not a tar archive (plain, gzip, bzip2, xz, zstd or lz4): %s", name,
+                            sym_archive_error_string (a));
+  return rctr_make_error (err, 0, "`%s` is truncated or corrupt: %s", name, sym_archive_error_string (a));
+}
 
 static int
 open_reader (int fd, const char *name, struct archive **ret, rctr_error_t *err)
@@ -62,8 +82,10 @@ open_reader (int fd, const char *name, struct archive **ret, rctr_error_t *err)
     return rctr_make_error (err, 0, "libarchive: tar: %s", sym_archive_error_string (a));
   if (lseek (fd, 0, SEEK_SET) < 0)
     return rctr_make_error (err, errno, "seek `%s`", name);
+  /* Opening reads the first block: a file that is no archive, or whose
+     compression is broken, shows here already.  */
   if (sym_archive_read_open_fd (a, fd, 1 << 16) != ARCHIVE_OK)
-    return rctr_make_error (err, 0, "open `%s`: %s", name, sym_archive_error_string (a));
+    return not_an_archive (a, name, true, err);
   *ret = steal_pointer (&a);
   return 0;
 }
@@ -86,11 +108,8 @@ rctr_unpack_archive (int fd, const char *name, int rootfd, struct rctr_unpack_st
         break;
       if (r == ARCHIVE_RETRY)
         continue;
-      if (r < ARCHIVE_WARN && stats->entries == 0)
-        return rctr_make_error (err, 0, "`%s` is not a tar archive (plain, gzip, bzip2, xz, zstd or lz4): %s",
-                                name, sym_archive_error_string (a));
       if (r < ARCHIVE_WARN)
-        return rctr_make_error (err, 0, "`%s` is truncated or corrupt: %s", name, sym_archive_error_string (a));
+        return not_an_archive (a, name, stats->entries == 0, err);
       if (rctr_extract_entry (x, a, e, err) < 0)
         return rctr_error_wrap (err, "unpack `%s`", name);
     }

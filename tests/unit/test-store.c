@@ -1,0 +1,125 @@
+/* Unit tests: the store's paths, index and locks (image/store.c).  */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "image/store.h"
+#include "tests/unit/tap.h"
+
+static const char digest_a[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+static void
+test_default_path (void)
+{
+  rctr_error_t err = NULL;
+  char *p = NULL;
+
+  setenv ("RCTR_STORE", "/s/tore", 1);
+  tap_ok (rctr_store_default_path (&p, &err) == 0 && strcmp (p, "/s/tore") == 0, "RCTR_STORE first");
+  free (p);
+  setenv ("RCTR_STORE", "relative", 1);
+  tap_ok (rctr_store_default_path (&p, &err) < 0 && err && strstr (err->msg, "absolute"), "relative RCTR_STORE refused");
+  rctr_error_release (&err);
+  unsetenv ("RCTR_STORE");
+  setenv ("XDG_DATA_HOME", "/x/data", 1);
+  tap_ok (rctr_store_default_path (&p, &err) == 0 && strcmp (p, "/x/data/rctr") == 0, "then $XDG_DATA_HOME/rctr");
+  free (p);
+  unsetenv ("XDG_DATA_HOME");
+  setenv ("HOME", "/home/u", 1);
+  tap_ok (rctr_store_default_path (&p, &err) == 0 && strcmp (p, "/home/u/.local/share/rctr") == 0,
+          "then ~/.local/share/rctr");
+  free (p);
+}
+
+static void
+test_index_key (void)
+{
+  struct stat a, b;
+  cleanup_free char *ka = NULL, *kb = NULL, *kc = NULL;
+
+  memset (&a, 0, sizeof (a));
+  a.st_dev = 0x801;
+  a.st_ino = 1234;
+  a.st_size = 4096;
+  a.st_mtim.tv_sec = 1700000000;
+  a.st_mtim.tv_nsec = 5;
+  a.st_ctim.tv_sec = 1700000001;
+  a.st_ctim.tv_nsec = 7;
+  b = a;
+  ka = rctr_store_index_key (&a);
+  tap_is_str (ka, "801-4d2-1000-1700000000.000000005-1700000001.000000007", "key of a file");
+  b.st_mtim.tv_nsec = 6;
+  kb = rctr_store_index_key (&b);
+  tap_ok (strcmp (ka, kb) != 0, "a new mtime is a new key");
+  b = a;
+  b.st_size = 4097;
+  kc = rctr_store_index_key (&b);
+  tap_ok (strcmp (ka, kc) != 0, "a new size is a new key");
+}
+
+static void
+test_store (void)
+{
+  char base[] = "/tmp/rctr-test-store-XXXXXX";
+  cleanup_free char *path = NULL;
+  cleanup_free char *cmd = NULL;
+  struct rctr_store s;
+  rctr_error_t err = NULL;
+  char digest[RCTR_DIGEST_HEX_LEN + 1];
+  struct stat st, file;
+  int lock1, lock2;
+
+  if (mkdtemp (base) == NULL)
+    abort ();
+  path = xasprintf ("%s/a/b/store", base);
+  tap_ok (rctr_store_open (&s, path, false, &err) == 0 && s.dirfd < 0, "a missing store is not created on lookup");
+  rctr_store_close (&s);
+  tap_ok (rctr_store_open (&s, path, true, &err) == 0 && s.dirfd >= 0, "created on demand, parents too");
+  tap_ok (stat (path, &st) == 0 && (st.st_mode & 07777) == 0700, "the store is 0700");
+  tap_ok (rctr_store_prepare (&s, &err) == 0, "subdirectories made");
+  tap_ok (fstatat (s.dirfd, "images", &st, 0) == 0 && (st.st_mode & 07777) == 0700, "images/ is 0700");
+
+  memset (&file, 0, sizeof (file));
+  file.st_ino = 42;
+  tap_ok (rctr_store_index_get (&s, &file, digest) == 0, "unknown file: no index entry");
+  tap_ok (rctr_store_index_put (&s, &file, digest_a, &err) == 0, "index entry written");
+  tap_ok (rctr_store_index_get (&s, &file, digest) == 1 && strcmp (digest, digest_a) == 0, "index entry read back");
+  tap_ok (symlinkat ("not-a-digest", s.dirfd, "index/bogus") == 0, "plant a bogus entry");
+  tap_ok (rctr_store_open_rootfs (&s, digest_a, &err) < 0 && errno == ENOENT && err == NULL,
+          "an image not there is ENOENT without an error");
+
+  lock1 = rctr_store_lock (&s, digest_a, LOCK_SH, &err);
+  lock2 = rctr_store_lock (&s, digest_a, LOCK_SH | LOCK_NB, &err);
+  tap_ok (lock1 >= 0 && lock2 >= 0, "two shared locks (two running containers)");
+  close (lock2);
+  lock2 = rctr_store_lock (&s, digest_a, LOCK_EX | LOCK_NB, &err);
+  tap_ok (lock2 < 0 && err == NULL && errno == EWOULDBLOCK, "exclusive refused while in use");
+  close (lock1);
+  lock2 = rctr_store_lock (&s, digest_a, LOCK_EX | LOCK_NB, &err);
+  tap_ok (lock2 >= 0, "exclusive once unused");
+  close (lock2);
+  rctr_store_close (&s);
+
+  /* A store that is someone else's or open to others.  */
+  tap_ok (chmod (path, 0755) == 0 && rctr_store_open (&s, path, false, &err) == 0, "a 0755 store opens");
+  tap_ok (stat (path, &st) == 0 && (st.st_mode & 07777) == 0700, "and is made 0700 again");
+  rctr_store_close (&s);
+  cmd = xasprintf ("rm -rf '%s'", base);
+  if (system (cmd) != 0)
+    tap_diag ("could not remove %s", base);
+}
+
+int
+main (void)
+{
+  test_default_path ();
+  test_index_key ();
+  test_store ();
+  return tap_done ();
+}
