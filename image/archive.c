@@ -106,9 +106,9 @@ rctr_unpack_archive (int fd, const char *name, int rootfd, struct rctr_unpack_st
       r = sym_archive_read_next_header (a, &e);
       if (r == ARCHIVE_EOF)
         break;
-      if (r == ARCHIVE_RETRY)
-        continue;
-      if (r < ARCHIVE_WARN)
+      /* ARCHIVE_RETRY: a damaged header, which libarchive would skip to find
+         the next one; an image missing entries is no image.  */
+      if (r == ARCHIVE_RETRY || r < ARCHIVE_WARN)
         return not_an_archive (a, name, stats->entries == 0, err);
       if (rctr_extract_entry (x, a, e, err) < 0)
         return rctr_error_wrap (err, "unpack `%s`", name);

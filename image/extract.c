@@ -167,8 +167,8 @@ write_data (struct archive *a, int fd, const char *path, int64_t size, rctr_erro
       if (r == ARCHIVE_EOF)
         break;
       if (r < ARCHIVE_WARN)
-        return rctr_make_error (err, sym_archive_errno (a) > 0 ? sym_archive_errno (a) : 0,
-                                "read the data of `/%s`: %s", path, sym_archive_error_string (a));
+        return rctr_make_error (err, 0, "`/%s`: the archive is truncated or corrupt: %s", path,
+                                sym_archive_error_string (a));
       while (len > 0)
         {
           ssize_t n = pwrite (fd, buf, len, offset);

@@ -159,21 +159,60 @@ rctr_userns_plan_single (struct rctr_userns_plan *plan, char *why)
   plan_identity_single (plan);
 }
 
+/* Read /proc/self/[ug]id_map as identity lines: every id that exists in
+   rctr's own user namespace maps to itself. */
+static bool
+own_ids (const char *which, struct rctr_idmap *map)
+{
+  char path[32], buf[64 * RCTR_IDMAP_MAX];
+  cleanup_close int fd = -1;
+  char *line, *save = NULL;
+  ssize_t n;
+
+  snprintf (path, sizeof (path), "/proc/self/%s", which);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || (n = rctr_read_all (fd, buf, sizeof (buf) - 1)) <= 0)
+    return false;
+  buf[n] = '\0';
+  map->n = 0;
+  for (line = strtok_r (buf, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      unsigned inside, outside, count;
+
+      if (sscanf (line, "%u %u %u", &inside, &outside, &count) != 3)
+        return false;
+      idmap_add (map, inside, inside, count);
+    }
+  return map->n > 0;
+}
+
+static bool
+setgroups_denied (void)
+{
+  char buf[8] = "";
+  cleanup_close int fd = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+
+  return fd >= 0 && rctr_read_all (fd, buf, sizeof (buf) - 1) > 0 && strncmp (buf, "deny", 4) == 0;
+}
+
 static void
 plan_root (struct rctr_userns_plan *plan)
 {
-  /* Real root maps every id to itself (or only root with --userns=single),
-     so files keep their owners; rctr writes the maps itself.  */
-  uint32_t count = plan->mode == RCTR_USERNS_SINGLE ? 1 : UINT32_MAX;
-
+  /* Root maps every id it has to itself (only root with --userns=single),
+     so files keep their owners; rctr writes the maps itself.  In the
+     initial namespace that is all of them; root of a user namespace
+     (rctr nested in a container, or under `unshare -r`) has fewer.  */
   plan->writer = RCTR_MAP_DIRECT;
-  plan->deny_setgroups = false;
+  plan->deny_setgroups = setgroups_denied ();
   plan->inside_uid = 0;
   plan->inside_gid = 0;
-  plan->uid_map.n = 0;
-  plan->gid_map.n = 0;
-  idmap_add (&plan->uid_map, 0, 0, count);
-  idmap_add (&plan->gid_map, 0, 0, count);
+  if (plan->mode == RCTR_USERNS_SINGLE || !own_ids ("uid_map", &plan->uid_map)
+      || !own_ids ("gid_map", &plan->gid_map))
+    {
+      plan->uid_map.n = plan->gid_map.n = 0;
+      idmap_add (&plan->uid_map, 0, 0, 1);
+      idmap_add (&plan->gid_map, 0, 0, 1);
+    }
 }
 
 int

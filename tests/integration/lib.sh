@@ -43,7 +43,7 @@ fi
 
 t_cleanup () {
   if [ -d "$RCTR_STORE" ]; then
-    "$RCTR" rmi --all >/dev/null 2>&1 || t_diag "rctr rmi --all failed in $RCTR_STORE"
+    "$RCTR" rmi --all >/dev/null 2>"$T_DIR/rmi.err" || t_diag "rctr rmi --all failed in $RCTR_STORE: $(cat "$T_DIR/rmi.err")"
     rm -rf "$RCTR_STORE" 2>/dev/null
   fi
   chmod -R u+rwX "$T_DIR" 2>/dev/null
@@ -131,4 +131,32 @@ is_root () { [ "$MY_UID" = 0 ]; }
 t_done () {
   printf '1..%d\n' "$T_N"
   [ "$T_FAILED" = 0 ]
+}
+
+# bg_rctr OUTFILE [RCTR ARGS...]: start rctr in the background with default
+# signal dispositions (a shell starts background jobs with SIGINT and SIGQUIT
+# ignored, and rctr keeps what it inherits ignored, as nohup needs); BG_PID.
+# A watchdog kills it after 60 s so that no test can hang.
+bg_rctr () {
+  bg_out=$1
+  shift
+  env --default-signal "$RCTR" "$@" >"$bg_out" 2>&1 </dev/null &
+  BG_PID=$!
+  (sleep 60; kill -KILL "$BG_PID" 2>/dev/null) >/dev/null 2>&1 &
+  BG_WATCHDOG=$!
+}
+
+# bg_wait: wait for the last bg_rctr; BG_RC is its status.
+bg_wait () {
+  wait "$BG_PID"
+  BG_RC=$?
+  kill "$BG_WATCHDOG" 2>/dev/null
+  wait "$BG_WATCHDOG" 2>/dev/null
+}
+
+# wait_for FILE PATTERN: until FILE holds PATTERN (at most 10 s).
+wait_for () {
+  i=0
+  while ! grep -q -- "$2" "$1" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+  grep -q -- "$2" "$1" 2>/dev/null
 }

@@ -1,0 +1,89 @@
+#!/bin/sh
+# The image store: unpacked once, found again without reading the archive,
+# published atomically, removed by rctr rmi.
+. "$RCTR_TEST_SRCDIR/tests/integration/lib.sh"
+
+img=$T_DIR/img.tar
+cp "$BB" "$img"
+
+r run -q --debug "$img" true
+t_like "$ERR" "image \(hashed and unpacked\)" "the first run unpacks"
+r run -q --debug "$img" true
+t_like "$ERR" "image \(cached\)" "the second run neither unpacks nor hashes"
+t_is "$(ls "$RCTR_STORE/images" | wc -l)" 1 "one image in the store"
+digest=$(sha256sum "$img" | cut -d' ' -f1)
+t_true "the image is keyed by the archive's SHA-256" test -d "$RCTR_STORE/images/$digest/rootfs"
+
+# The warm path does not read the archive at all: make it unreadable.
+if ! is_root; then
+  chmod 000 "$img"
+  r run -q --debug "$img" true
+  t_is "$RC" 125 "an unreadable archive is refused even when cached (it is opened)"
+  chmod 644 "$img"
+fi
+touch -d '2001-01-01' "$img"
+r run -q --debug "$img" true
+t_like "$ERR" "image \(hashed\)" "a new mtime: hashed again, not unpacked"
+cp "$img" "$T_DIR/copy.tar"
+r run -q --debug "$T_DIR/copy.tar" true
+t_like "$ERR" "image \(hashed\)" "a copy of the same archive: hashed, the image shared"
+t_is "$(ls "$RCTR_STORE/images" | wc -l)" 1 "still one image"
+
+# Two first starts of a new image at the same time unpack it once.
+cp "$IMAGES/busybox.tar.gz" "$T_DIR/race.tar.gz"
+for i in 1 2 3; do
+  timeout 60 "$RCTR" run -q --debug "$T_DIR/race.tar.gz" true >/dev/null 2>"$T_DIR/race$i.err" &
+done
+wait
+t_is "$(cat "$T_DIR"/race*.err | grep -c 'hashed and unpacked')" 1 "three runs at once: one unpacks"
+t_is "$(cat "$T_DIR"/race*.err | grep -c 'image (')" 3 "and all three start"
+t_is "$(ls "$RCTR_STORE/images" | wc -l)" 2 "two images now"
+
+# An unpack killed half-way leaves nothing that a later run takes for an image.
+bg_rctr "$T_DIR/killed.out" run -q "$IMAGES/many.tar.gz" true
+i=0
+while [ -z "$(ls "$RCTR_STORE/tmp" 2>/dev/null)" ] && [ $i -lt 400 ]; do sleep 0.01; i=$((i + 1)); done
+kill -KILL "$BG_PID"
+bg_wait
+many=$(sha256sum "$IMAGES/many.tar.gz" | cut -d' ' -f1)
+if [ -e "$RCTR_STORE/images/$many" ]; then
+  t_skip "a killed unpack publishes nothing" "the unpack finished before it could be killed"
+else
+  t_pass "a killed unpack publishes nothing"
+fi
+sleep 0.3
+r run -q --debug "$IMAGES/many.tar.gz" sh -c 'ls /d000 | wc -l'
+t_is "$OUT" 200 "the next run unpacks it whole"
+t_like "$ERR" "hashed and unpacked" "(unpacking it again)"
+t_is "$(ls "$RCTR_STORE/tmp" | wc -l)" 0 "and the interrupted unpack's leftovers are gone"
+
+# rctr images and rctr rmi.
+r images
+t_like "$OUT" "^IMAGE ID +UNPACKED +ENTRIES +SOURCE$" "rctr images has a header"
+t_like "$OUT" "^$(echo "$digest" | cut -c1-12) .* $T_DIR/img.tar$" "and lists the image with its source"
+r images -q
+t_is "$(echo "$OUT" | grep -c .)" 3 "rctr images -q: three ids"
+r rmi "$(echo "$many" | cut -c1-10)"
+t_is "$RC" 0 "rctr rmi by id prefix"
+t_true "the image is gone" test ! -e "$RCTR_STORE/images/$many"
+r rmi "$T_DIR/copy.tar"
+t_is "$OUT" "$digest" "rctr rmi by archive prints the id it removed"
+t_true "the image is gone" test ! -e "$RCTR_STORE/images/$digest"
+t_is "$(find "$RCTR_STORE/index" -lname "$digest" | wc -l)" 0 "and its index entries"
+r rmi abcd
+t_like "$ERR" "no image with id abcd" "rctr rmi of an unknown id"
+t_is "$RC" 125 "fails with 125"
+r rmi xyz
+t_like "$ERR" "not an image file nor an image id" "rctr rmi of nonsense"
+
+# An image in use is not removed.
+bg_rctr "$T_DIR/busy.out" run -q "$T_DIR/race.tar.gz" sh -c 'echo ready; sleep 5'
+wait_for "$T_DIR/busy.out" ready
+r rmi "$T_DIR/race.tar.gz"
+t_like "$ERR" "in use by a running container" "an image in use is not removed"
+kill -TERM "$BG_PID"
+bg_wait
+r rmi --all
+t_is "$RC" 0 "rctr rmi --all"
+t_is "$(ls "$RCTR_STORE/images" | wc -l)" 0 "empties the store"
+t_done
