@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "core/util.h"
 
 static const struct
 {
@@ -44,6 +45,7 @@ main (int argc, char **argv)
   size_t i;
   int c, status;
 
+  rctr_proctitle_init (argc, argv);
   opterr = 0;
   /* "+": stop at the command, whose options are its own.  */
   while ((c = getopt_long (argc, argv, "+:hV", options, NULL)) != -1)

@@ -83,7 +83,6 @@ rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, in
   cleanup_close int stagefd = -1;
   cleanup_close int rootfd = -1;
   cleanup_close int lowerfd = -1;
-  char path[32];
   bool overlay = false;
 
   memset (&running, 0, sizeof (running));
@@ -124,7 +123,7 @@ rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, in
 
   if (prepare_workdir (c, rootfd, overlay, &err) < 0)
     goto fail;
-  if (c->read_only && overlay && rctr_remount_ro (rctr_proc_fd_path (path, sizeof (path), rootfd), &err) < 0)
+  if ((c->read_only || !overlay) && rctr_rootfs_seal (rootfd, &err) < 0)
     goto fail;
 
   if (rctr_rootfs_pivot (rootfd, &err) < 0)

@@ -152,9 +152,12 @@ rctr_container_run (struct rctr_container *c, int *ret_exit, rctr_error_t *err)
   *ret_exit = 125;
   if (c->net == RCTR_NET_NONE)
     flags |= CLONE_NEWNET;
-  if (rctr_mount_plan_build (c, rctr_idmap_has_inside (&c->userns->gid_map, 5) ? 5 : -1, &plan, err) < 0)
-    goto out;
+  memset (&plan, 0, sizeof (plan));
   if (enter_userns (c, &flags, err) < 0)
+    goto out;
+  /* After the user namespace is settled: a failing newuidmap may have left
+     only the single-id mapping, without gid 5 for /dev/pts.  */
+  if (rctr_mount_plan_build (c, rctr_idmap_has_inside (&c->userns->gid_map, 5) ? 5 : -1, &plan, err) < 0)
     goto out;
   step (c, "userns");
   if (rctr_sync_pair (fds, err) < 0)

@@ -206,7 +206,7 @@ rctr_remount_ro (const char *path, rctr_error_t *err)
 /* The destination of OP inside ROOTFD, as an O_PATH fd: a directory, or a
    file for binds of files and device nodes.  */
 static int
-op_target (int rootfd, const struct rctr_mount_op *op, bool want_dir, bool may_create, rctr_error_t *err)
+op_target (int rootfd, const struct rctr_mount_op *op, bool want_dir, rctr_error_t *err)
 {
   cleanup_free char *clean = rctr_path_clean (op->dest);
   cleanup_free char *dir = NULL;
@@ -216,10 +216,9 @@ op_target (int rootfd, const struct rctr_mount_op *op, bool want_dir, bool may_c
   int fd;
 
   if (want_dir)
-    return may_create ? rctr_mkdir_p_in_root (rootfd, clean, 0755, err)
-                      : rctr_open_in_root (rootfd, clean, O_PATH | O_DIRECTORY, err);
+    return rctr_mkdir_p_in_root (rootfd, clean, 0755, err);
   fd = rctr_open_in_root (rootfd, clean, O_PATH, err);
-  if (fd >= 0 || (*err)->status != ENOENT || !may_create)
+  if (fd >= 0 || (*err)->status != ENOENT)
     return fd;
   rctr_error_release (err);
   rctr_path_split (clean, &dir, &base);
@@ -302,7 +301,7 @@ mount_bind (int rootfd, const struct rctr_mount_op *op, int target, rctr_error_t
 }
 
 static int
-execute_op (const struct rctr_mount_op *op, int rootfd, bool may_create, bool read_only, rctr_error_t *err)
+execute_op (const struct rctr_mount_op *op, int rootfd, bool read_only, rctr_error_t *err)
 {
   cleanup_close int target = -1;
   bool want_dir = !(op->type == RCTR_OP_DEV_NODE || (op->type == RCTR_OP_BIND && !op->source_is_dir));
@@ -326,10 +325,10 @@ execute_op (const struct rctr_mount_op *op, int rootfd, bool may_create, bool re
 
   if (op->ro_root_only && !read_only)
     return 0;
-  target = op_target (rootfd, op, want_dir, may_create, err);
-  if (target < 0 && op->ro_root_only && (*err)->status == ENOENT)
+  target = op_target (rootfd, op, want_dir, err);
+  if (target < 0 && op->ro_root_only && ((*err)->status == ENOENT || (*err)->status == EROFS))
     {
-      rctr_error_release (err); /* the image has no such directory */
+      rctr_error_release (err); /* the image has no such directory, nor room for one */
       return 0;
     }
   if (target < 0)
@@ -405,7 +404,7 @@ rctr_mount_plan_execute (const struct rctr_mount_plan *plan, int rootfd, bool ov
   size_t i;
 
   for (i = 0; i < plan->n; i++)
-    if (execute_op (&plan->ops[i], rootfd, overlay, read_only || !overlay, err) < 0)
+    if (execute_op (&plan->ops[i], rootfd, read_only || !overlay, err) < 0)
       return -1;
   return 0;
 }

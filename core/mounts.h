@@ -60,9 +60,11 @@ int rctr_reopen_in_this_ns (const char *path, int fd, rctr_error_t *err);
 /* Reopen the sources of PLAN's bind mounts in this mount namespace. */
 int rctr_mount_plan_reopen (struct rctr_mount_plan *plan, rctr_error_t *err);
 
-/* In the container's init: make each mount of PLAN under ROOTFD.  OVERLAY
-   says whether the root is an overlay where missing destinations can be
-   made; READ_ONLY whether it will be read-only. */
+/* In the container's init: make each mount of PLAN under ROOTFD, making
+   missing destinations (which fails only inside a read-only part of the
+   image).  OVERLAY says whether the root is an overlay; READ_ONLY whether it
+   will be read-only: without an overlay, or with --read-only, /tmp, /run and
+   /var/tmp get a tmpfs. */
 int rctr_mount_plan_execute (const struct rctr_mount_plan *plan, int rootfd, bool overlay, bool read_only,
                              rctr_error_t *err);
 

@@ -1,8 +1,10 @@
 /* rctr - the container's root; see rootfs.h.  */
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -149,26 +151,111 @@ mount_overlay (int lowerfd, int stagefd, rctr_error_t *err)
   return 0;
 }
 
-static int
-bind_ro_root (int lowerfd, int stagefd, rctr_error_t *err)
+/* The names rctr mounts on: always real, empty directories of the tmpfs
+   root, whatever the image has there.  */
+static bool
+is_mount_point_name (const char *name)
 {
-  char src[32], target[32];
-  cleanup_close int root = -1;
+  static const char *const names[] = { "proc", "sys", "dev", "tmp", "run" };
+  size_t i;
 
-  if (mkdirat (stagefd, "root", 0700) < 0 && errno != EEXIST)
+  for (i = 0; i < RCTR_ARRAY_SIZE (names); i++)
+    if (strcmp (name, names[i]) == 0)
+      return true;
+  return false;
+}
+
+/* Put the image's top-level entry NAME on the tmpfs root ROOT: a directory
+   or file bound read-only, a symlink copied (it resolves inside the
+   container's root either way).  */
+static int
+place_entry (int lowerfd, int root, const char *name, rctr_error_t *err)
+{
+  cleanup_close int src = -1;
+  cleanup_close int dst = -1;
+  char spath[32], dpath[32], target[PATH_MAX];
+  struct stat st;
+  ssize_t n;
+
+  if (fstatat (lowerfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return rctr_make_error (err, errno, "stat `/%s` in the image", name);
+  if (S_ISLNK (st.st_mode))
+    {
+      n = readlinkat (lowerfd, name, target, sizeof (target) - 1);
+      if (n < 0)
+        return rctr_make_error (err, errno, "read the symlink `/%s` in the image", name);
+      target[n] = '\0';
+      if (symlinkat (target, root, name) < 0)
+        return rctr_make_error (err, errno, "copy the symlink `/%s`", name);
+      return 0;
+    }
+  if (!S_ISDIR (st.st_mode) && !S_ISREG (st.st_mode))
+    return 0;
+  if (S_ISDIR (st.st_mode) ? mkdirat (root, name, 0755) < 0
+                           : (dst = openat (root, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+    return rctr_make_error (err, errno, "create the mount point `/%s`", name);
+  rctr_close_quietly (TAKE_FD (dst));
+  src = openat (lowerfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  dst = openat (root, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (src < 0 || dst < 0)
+    return rctr_make_error (err, errno, "open `/%s`", name);
+  if (mount (rctr_proc_fd_path (spath, sizeof (spath), src), rctr_proc_fd_path (dpath, sizeof (dpath), dst), NULL,
+             MS_BIND | MS_REC, NULL)
+      < 0)
+    return rctr_make_error (err, errno, "bind `/%s` of the image", name);
+  rctr_close_quietly (TAKE_FD (dst));
+  dst = openat (root, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (dst < 0)
+    return rctr_make_error (err, errno, "open `/%s`", name);
+  return rctr_remount_ro (rctr_proc_fd_path (dpath, sizeof (dpath), dst), err);
+}
+
+/* Without overlayfs: a tmpfs root holding the image's top-level entries,
+   each bound read-only, and empty directories to mount /proc, /sys, /dev,
+   /tmp and /run on.  Nothing of the image can be changed, and no mount
+   point needs to exist in it.  The tmpfs itself is made read-only once the
+   mounts are in place (rctr_rootfs_seal).  */
+static int
+tmpfs_root_with_binds (int lowerfd, int stagefd, rctr_error_t *err)
+{
+  int fd = fcntl (lowerfd, F_DUPFD_CLOEXEC, 3);
+  cleanup_dir DIR *dir = NULL;
+  cleanup_close int root = -1;
+  char target[32];
+  struct dirent *de;
+  size_t i;
+  static const char *const mount_points[] = { "proc", "sys", "dev", "tmp", "run" };
+
+  if (mkdirat (stagefd, "root", 0755) < 0 && errno != EEXIST)
     return rctr_make_error (err, errno, "create the new root");
   root = openat (stagefd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0)
-    return rctr_make_error (err, errno, "open the new root");
-  if (mount (rctr_proc_fd_path (src, sizeof (src), lowerfd), rctr_proc_fd_path (target, sizeof (target), root),
-             NULL, MS_BIND | MS_REC, NULL)
-      < 0)
-    return rctr_make_error (err, errno, "bind the image as the root");
+  if (root < 0 || mount ("tmpfs", rctr_proc_fd_path (target, sizeof (target), root), "tmpfs", 0, "mode=0755") < 0)
+    return rctr_make_error (err, errno, "mount the tmpfs root");
   rctr_close_quietly (TAKE_FD (root));
-  root = open_root (stagefd, err);
-  if (root < 0)
-    return -1;
-  return rctr_remount_ro (rctr_proc_fd_path (target, sizeof (target), root), err);
+  root = openat (stagefd, "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  /* LOWERFD is O_PATH: read the directory through a real open of it.  */
+  if (fd >= 0)
+    {
+      rctr_close_quietly (fd);
+      fd = openat (lowerfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+  dir = fd >= 0 ? fdopendir (fd) : NULL;
+  if (root < 0 || dir == NULL)
+    {
+      rctr_close_quietly (dir ? -1 : fd);
+      return rctr_make_error (err, errno, "read the image's root");
+    }
+  while ((de = readdir (dir)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0 || is_mount_point_name (de->d_name))
+        continue;
+      if (place_entry (lowerfd, root, de->d_name, err) < 0)
+        return -1;
+    }
+  for (i = 0; i < RCTR_ARRAY_SIZE (mount_points); i++)
+    if (mkdirat (root, mount_points[i], 0755) < 0)
+      return rctr_make_error (err, errno, "create the mount point `/%s`", mount_points[i]);
+  return 0;
 }
 
 int
@@ -191,7 +278,7 @@ rctr_rootfs_mount (const struct rctr_container *c, int lowerfd, int stagefd, boo
         return -1;
       rctr_error_release (err);
     }
-  if (bind_ro_root (lowerfd, stagefd, err) < 0)
+  if (tmpfs_root_with_binds (lowerfd, stagefd, err) < 0)
     return -1;
   return open_root (stagefd, err);
 }
@@ -240,6 +327,14 @@ rctr_rootfs_bind_etc (const struct rctr_container *c, int stagefd, int rootfd, r
         return rctr_make_error (err, errno, "bind the generated /%s", path);
     }
   return 0;
+}
+
+int
+rctr_rootfs_seal (int rootfd, rctr_error_t *err)
+{
+  char path[32];
+
+  return rctr_remount_ro (rctr_proc_fd_path (path, sizeof (path), rootfd), err);
 }
 
 int

@@ -17,8 +17,9 @@ int rctr_staging_mount (rctr_error_t *err);
 /* Mount the root of C at the staging tmpfs's "root": an overlay with the
    image (LOWERFD, opened in this mount namespace) as its read-only lower layer, the generated /etc files and the
    mount points rctr needs already in its upper layer; or, with
-   C->no_overlay or where the kernel refuses an unprivileged overlay, the
-   image bound read-only (*RET_OVERLAY false).  Returns an O_PATH fd of the
+   C->no_overlay or where the kernel refuses an unprivileged overlay, a
+   tmpfs holding the image's top-level entries bound read-only
+   (*RET_OVERLAY false).  Returns an O_PATH fd of the
    new root. */
 int rctr_rootfs_mount (const struct rctr_container *c, int lowerfd, int stagefd, bool *ret_overlay,
                        rctr_error_t *err);
@@ -26,6 +27,10 @@ int rctr_rootfs_mount (const struct rctr_container *c, int lowerfd, int stagefd,
 /* Without an overlay: bind the generated /etc files over the image's own
    (only where they are regular files). */
 int rctr_rootfs_bind_etc (const struct rctr_container *c, int stagefd, int rootfd, rctr_error_t *err);
+
+/* Make the root itself read-only, once everything is mounted on it: the
+   overlay with --read-only, the tmpfs root without an overlay. */
+int rctr_rootfs_seal (int rootfd, rctr_error_t *err);
 
 /* Make the root the process's "/" and detach the old one. */
 int rctr_rootfs_pivot (int rootfd, rctr_error_t *err);

@@ -412,3 +412,30 @@ rctr_close_fds_from (int lowfd, bool cloexec_only)
     }
   return 0;
 }
+
+static char *title_start;
+static size_t title_len;
+
+void
+rctr_proctitle_init (int argc, char **argv)
+{
+  int i;
+
+  if (argc < 1 || argv[0] == NULL)
+    return;
+  /* Only when the strings lie end to end, as the kernel lays them out.  */
+  for (i = 1; i < argc; i++)
+    if (argv[i] != argv[i - 1] + strlen (argv[i - 1]) + 1)
+      return;
+  title_start = argv[0];
+  title_len = (size_t) (argv[argc - 1] + strlen (argv[argc - 1]) + 1 - argv[0]);
+}
+
+void
+rctr_proctitle_set (const char *title)
+{
+  if (title_start == NULL || title_len < 2)
+    return;
+  memset (title_start, 0, title_len);
+  strncpy (title_start, title, title_len - 1);
+}

@@ -104,4 +104,10 @@ const char *rctr_proc_fd_path (char *buf, size_t len, int fd);
 /* Close every fd >= LOWFD (close_range, or a walk of /proc/self/fd on old
    kernels); with CLOEXEC_ONLY they are marked close-on-exec instead. */
 int rctr_close_fds_from (int lowfd, bool cloexec_only);
+
+/* Remember where main's argv lives, so that a long-lived process forked
+   from rctr (the user namespace holder) can say what it is in ps. */
+void rctr_proctitle_init (int argc, char **argv);
+void rctr_proctitle_set (const char *title);
+
 #endif

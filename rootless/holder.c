@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,6 +94,26 @@ same_map (const struct rctr_idmap *a, const struct rctr_idmap *b)
   return a->n == b->n && memcmp (a->l, b->l, a->n * sizeof (a->l[0])) == 0;
 }
 
+/* Has PID exited (a zombie not reaped yet counts)?  Its user namespace may
+   live on in the zombie's credentials, but a holder that is gone must be
+   replaced, not joined.  */
+static bool
+has_exited (pid_t pid)
+{
+#if HAVE_DECL_SYS_PIDFD_OPEN
+  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  struct pollfd p;
+
+  if (pidfd < 0)
+    return errno == ESRCH;
+  p.fd = pidfd;
+  p.events = POLLIN;
+  return poll (&p, 1, 0) == 1;
+#else
+  return kill (pid, 0) < 0 && errno == ESRCH;
+#endif
+}
+
 /* Open the user namespace of the recorded holder when it is ours and mapped
    as PLAN says; -1 when there is none or it is stale.  */
 static int
@@ -117,7 +139,7 @@ open_recorded (int rundir, const char *pidfile, const struct rctr_userns_plan *p
     return -1;
   if (!read_proc_map (pid, "uid_map", &uids) || !read_proc_map (pid, "gid_map", &gids))
     return -1;
-  if (!same_map (&uids, &plan->uid_map) || !same_map (&gids, &plan->gid_map))
+  if (!same_map (&uids, &plan->uid_map) || !same_map (&gids, &plan->gid_map) || has_exited (pid))
     return -1;
   return TAKE_FD (nsfd);
 }
@@ -165,6 +187,7 @@ holder_main (int ready, int go)
 
   (void) chdir ("/");
   (void) prctl (PR_SET_NAME, HOLDER_NAME, 0, 0, 0);
+  rctr_proctitle_set (HOLDER_NAME);
   (void) rctr_close_fds_from (0, false);
   null = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (null >= 0)

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/rundir.h"
 #include "core/util.h"
 #include "image/store.h"
 #include "tests/unit/tap.h"
@@ -115,11 +116,59 @@ test_store (void)
     tap_diag ("could not remove %s", base);
 }
 
+static void
+test_rundir (void)
+{
+  char base[] = "/tmp/rctr-test-rundir-XXXXXX";
+  cleanup_free char *rctr = NULL;
+  cleanup_free char *cmd = NULL;
+  rctr_error_t err = NULL;
+  struct stat st;
+  int fd;
+
+  if (mkdtemp (base) == NULL)
+    abort ();
+  rctr = xasprintf ("%s/rctr", base);
+  setenv ("XDG_RUNTIME_DIR", base, 1);
+  fd = rctr_runtime_dir_open (&err);
+  tap_ok (fd >= 0 && stat (rctr, &st) == 0 && (st.st_mode & 07777) == 0700, "$XDG_RUNTIME_DIR/rctr made 0700");
+  close (fd);
+  chmod (rctr, 0755);
+  fd = rctr_runtime_dir_open (&err);
+  tap_ok (fd < 0 && err && strstr (err->msg, "open to other users"), "refused when open to others: %s",
+          err ? err->msg : "");
+  rctr_error_release (&err);
+  rmdir (rctr);
+  if (symlink ("/tmp", rctr) < 0)
+    abort ();
+  fd = rctr_runtime_dir_open (&err);
+  tap_ok (fd < 0 && err && strstr (err->msg, "symlink"), "refused when a symlink: %s", err ? err->msg : "");
+  rctr_error_release (&err);
+  unlink (rctr);
+  if (geteuid () == 0)
+    {
+      /* Someone else's directory at the predictable path.  */
+      mkdir (rctr, 0700);
+      if (chown (rctr, 65534, 65534) < 0)
+        abort ();
+      fd = rctr_runtime_dir_open (&err);
+      tap_ok (fd < 0 && err && strstr (err->msg, "belongs to uid 65534"), "refused when another user's: %s",
+              err ? err->msg : "");
+      rctr_error_release (&err);
+    }
+  else
+    tap_diag ("another user's directory: only root can make one to test with");
+  cmd = xasprintf ("rm -rf '%s'", base);
+  if (system (cmd) != 0)
+    tap_diag ("could not remove %s", base);
+}
+
 int
 main (void)
 {
   test_default_path ();
   test_index_key ();
   test_store ();
+  test_rundir ();
   return tap_done ();
 }
