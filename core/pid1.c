@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -36,15 +37,6 @@ rctr_forwarded_signals (sigset_t *set)
   sigemptyset (set);
   for (i = 0; i < RCTR_ARRAY_SIZE (sigs); i++)
     sigaddset (set, sigs[i]);
-}
-
-static void __attribute__ ((noreturn))
-report_and_exit (int fd, int stage, int errnum)
-{
-  struct exec_failure f = { stage, errnum };
-
-  (void) rctr_write_all (fd, &f, sizeof (f));
-  _exit (stage == STAGE_CHDIR ? 125 : errnum == ENOENT ? 127 : 126);
 }
 
 /* execvpe, but with the PATH of the container's environment, and without
@@ -90,9 +82,21 @@ exec_in_path (char *const *argv, char *const *envp)
   return denied ? EACCES : ENOENT;
 }
 
-static void __attribute__ ((noreturn))
-command_main (const struct rctr_container *c, int errfd)
+struct spawn
 {
+  const struct rctr_container *c;
+  struct exec_failure failure; /* written by the child, in PID 1's memory */
+};
+
+/* The command's process, on a stack of its own in PID 1's memory (CLONE_VM
+   | CLONE_VFORK, as posix_spawn does): PID 1 sleeps until the exec, so
+   nothing is copied, and a failure is simply left in S.  Only syscalls and
+   stack buffers here: no allocation, nothing that locks.  */
+static int
+command_main (void *arg)
+{
+  struct spawn *s = arg;
+  const struct rctr_container *c = s->c;
   sigset_t none;
 
   sigemptyset (&none);
@@ -100,12 +104,19 @@ command_main (const struct rctr_container *c, int errfd)
   /* The working directory is entered only now, after pivot_root: a
      directory fd or cwd of the host can never be inherited (CVE-2024-21626).  */
   if (chdir (c->workdir ? c->workdir : "/") < 0)
-    report_and_exit (errfd, STAGE_CHDIR, errno);
+    {
+      s->failure = (struct exec_failure) { STAGE_CHDIR, errno };
+      _exit (125);
+    }
   /* Nothing of rctr's reaches the command: every fd above stderr is closed
-     at exec (the error pipe among them, which tells PID 1 exec worked).  */
+     at exec.  */
   if (rctr_close_fds_from (3, true) < 0)
-    report_and_exit (errfd, STAGE_EXEC, errno);
-  report_and_exit (errfd, STAGE_EXEC, exec_in_path (c->argv, c->env));
+    {
+      s->failure = (struct exec_failure) { STAGE_EXEC, errno };
+      _exit (126);
+    }
+  s->failure = (struct exec_failure) { STAGE_EXEC, exec_in_path (c->argv, c->env) };
+  _exit (s->failure.errnum == ENOENT ? 127 : 126);
 }
 
 static int
@@ -147,44 +158,28 @@ report_exec_failure (const struct rctr_container *c, int sync, pid_t pid, const 
   _exit (msg.exit_code);
 }
 
+/* A stack for the command's process until its exec. */
+static char spawn_stack[64 * 1024] __attribute__ ((aligned (16)));
+
 void
 rctr_pid1_main (const struct rctr_container *c, int sync, struct rctr_sync_msg *running)
 {
-  struct exec_failure failure;
-  int errpipe[2];
+  struct spawn s = { c, { STAGE_EXEC, 0 } };
   sigset_t set;
-  ssize_t n;
   pid_t pid;
 
-  if (pipe2 (errpipe, O_CLOEXEC) < 0)
-    {
-      rctr_error_t err = NULL;
-
-      rctr_make_error (&err, errno, "pipe");
-      (void) rctr_sync_send_error (sync, err, 125);
-      _exit (125);
-    }
-  pid = fork ();
-  if (pid == 0)
-    {
-      close (errpipe[0]);
-      close (sync);
-      command_main (c, errpipe[1]);
-    }
-  close (errpipe[1]);
+  pid = clone (command_main, spawn_stack + sizeof (spawn_stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &s);
   if (pid < 0)
     {
       rctr_error_t err = NULL;
 
-      rctr_make_error (&err, errno, "fork the command");
+      rctr_make_error (&err, errno, "start the command");
       (void) rctr_sync_send_error (sync, err, 125);
       _exit (125);
     }
-  /* The pipe closes at a successful exec; before that, a failure comes.  */
-  n = rctr_read_all (errpipe[0], &failure, sizeof (failure));
-  close (errpipe[0]);
-  if (n == (ssize_t) sizeof (failure))
-    report_exec_failure (c, sync, pid, &failure);
+  /* Back here once the command has exec'd, or failed to.  */
+  if (s.failure.errnum != 0)
+    report_exec_failure (c, sync, pid, &s.failure);
   rctr_step (running, "exec");
   (void) rctr_sync_send (sync, running);
   close (sync);
