@@ -25,8 +25,10 @@ struct run_ui
 static void
 print_step (struct run_ui *ui, const char *name, uint64_t ns)
 {
-  fprintf (stderr, "rctr: debug: %8.3f ms (+%7.3f) %s\n", (double) (ns - ui->t0) / 1e6,
-           (double) (ns - ui->last) / 1e6, name);
+  /* Signed: the container's first step can end before rctr notes the
+     clone's return.  */
+  fprintf (stderr, "rctr: debug: %8.3f ms (%+8.3f) %s\n", (double) ((int64_t) (ns - ui->t0)) / 1e6,
+           (double) ((int64_t) (ns - ui->last)) / 1e6, name);
   ui->last = ns;
 }
 

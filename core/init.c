@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/init.h"
@@ -22,6 +23,7 @@
 #include "core/path.h"
 #include "core/rootfs.h"
 #include "core/util.h"
+#include "rootless/idmap.h"
 
 void
 rctr_step (struct rctr_sync_msg *msg, const char *name)
@@ -44,18 +46,33 @@ send_notice (int sync, const char *text)
   (void) rctr_sync_send (sync, &msg);
 }
 
-/* Wait for rctr's word, which comes once the user namespace is mapped.  If
-   rctr died before PR_SET_PDEATHSIG was set, its end of the socket is
-   closed and this sees end of file.  */
+/* Die with rctr, and get mapped.  If rctr died before PR_SET_PDEATHSIG was
+   set, its end of the socket is closed: waiting for GO, or peeking, sees
+   end of file.  */
 static int
-wait_for_go (int sync, rctr_error_t *err)
+start (const struct rctr_container *c, int sync, enum rctr_init_start how, rctr_error_t *err)
 {
   struct rctr_sync_msg msg;
+  char byte;
 
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     return rctr_make_error (err, errno, "prctl PR_SET_PDEATHSIG");
-  if (rctr_sync_recv (sync, &msg) != 1 || msg.type != RCTR_SYNC_GO)
-    _exit (125);
+  switch (how)
+    {
+    case RCTR_INIT_GO:
+      if (rctr_sync_recv (sync, &msg) != 1 || msg.type != RCTR_SYNC_GO)
+        _exit (125);
+      return 0;
+    case RCTR_INIT_SELF_MAP:
+    case RCTR_INIT_MAPPED:
+      if (recv (sync, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+        _exit (125);
+      break;
+    }
+  /* A single id needs no help: the owner of a user namespace may map its own
+     uid and gid in it, as `unshare -r` does, which saves a round trip.  */
+  if (how == RCTR_INIT_SELF_MAP && rctr_userns_write_maps (c->userns, 0, err) < 0)
+    return rctr_error_wrap (err, "map the container's user namespace");
   return 0;
 }
 
@@ -76,7 +93,7 @@ prepare_workdir (const struct rctr_container *c, int rootfd, bool overlay, rctr_
 }
 
 void
-rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, int sync)
+rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, int sync, enum rctr_init_start how)
 {
   struct rctr_sync_msg running;
   rctr_error_t err = NULL;
@@ -87,9 +104,9 @@ rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, in
 
   memset (&running, 0, sizeof (running));
   running.type = RCTR_SYNC_RUNNING;
-  if (wait_for_go (sync, &err) < 0)
+  if (start (c, sync, how, &err) < 0)
     goto fail;
-  rctr_step (&running, "go");
+  rctr_step (&running, how == RCTR_INIT_GO ? "go" : how == RCTR_INIT_SELF_MAP ? "maps" : "joined");
 
   /* Nothing mounted here may reach the host.  */
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)

@@ -9,11 +9,19 @@
 /* Record that step NAME just ended, in MSG (a RUNNING message). */
 void rctr_step (struct rctr_sync_msg *msg, const char *name);
 
-/* The init sequence, run in the child of clone: wait to be let go, set up
-   the root and the mounts, pivot_root, hostname, loopback, then become PID
-   1 for the command.  Reports failure over SYNC and exits 125. */
-void rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, int sync)
-    __attribute__ ((noreturn));
+/* How the container's init starts. */
+enum rctr_init_start
+{
+  RCTR_INIT_GO,      /* wait for rctr's GO: it writes the maps (helpers, root) */
+  RCTR_INIT_SELF_MAP, /* map its new user namespace itself (a single id) */
+  RCTR_INIT_MAPPED   /* already in a mapped namespace (the holder's) */
+};
+
+/* The init sequence, run in the child of clone: get mapped, set up the root
+   and the mounts, pivot_root, hostname, loopback, then become PID 1 for the
+   command.  Reports failure over SYNC and exits 125. */
+void rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, int sync,
+                     enum rctr_init_start start) __attribute__ ((noreturn));
 
 /* PID 1: fork the command, tell rctr over SYNC that it runs (with the steps
    in RUNNING) or why it could not (exit 126 or 127), then reap every child

@@ -145,6 +145,7 @@ rctr_container_run (struct rctr_container *c, int *ret_exit, rctr_error_t *err)
   unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
   struct rctr_mount_plan plan;
   cleanup_close int sync = -1;
+  enum rctr_init_start how;
   sigset_t set, old;
   int fds[2], r = -1;
   pid_t pid;
@@ -169,11 +170,14 @@ rctr_container_run (struct rctr_container *c, int *ret_exit, rctr_error_t *err)
   sigaddset (&set, SIGCHLD);
   sigprocmask (SIG_BLOCK, &set, &old);
 
+  how = !(flags & CLONE_NEWUSER)                                             ? RCTR_INIT_MAPPED
+        : c->userns->writer == RCTR_MAP_DIRECT && c->userns->host_uid != 0 ? RCTR_INIT_SELF_MAP
+                                                                            : RCTR_INIT_GO;
   pid = (pid_t) syscall (SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid == 0)
     {
       close (fds[0]);
-      rctr_init_main (c, &plan, fds[1]);
+      rctr_init_main (c, &plan, fds[1], how);
     }
   rctr_close_quietly (fds[1]);
   sync = fds[0];
@@ -188,7 +192,7 @@ rctr_container_run (struct rctr_container *c, int *ret_exit, rctr_error_t *err)
     }
   step (c, "clone");
 
-  if (flags & CLONE_NEWUSER)
+  if (how == RCTR_INIT_GO)
     {
       if (rctr_userns_write_maps (c->userns, pid, err) < 0)
         {
@@ -197,12 +201,12 @@ rctr_container_run (struct rctr_container *c, int *ret_exit, rctr_error_t *err)
           goto restore;
         }
       step (c, "maps");
-    }
-  if (rctr_sync_send_type (sync, RCTR_SYNC_GO) < 0)
-    {
-      rctr_make_error (err, errno, "start the container's init");
-      kill_and_reap (pid);
-      goto restore;
+      if (rctr_sync_send_type (sync, RCTR_SYNC_GO) < 0)
+        {
+          rctr_make_error (err, errno, "start the container's init");
+          kill_and_reap (pid);
+          goto restore;
+        }
     }
   if (wait_running (c, sync, pid, ret_exit, err) < 0)
     goto restore;

@@ -288,7 +288,10 @@ write_proc_file (pid_t pid, const char *name, const char *text, rctr_error_t *er
   char path[64];
   cleanup_close int fd = -1;
 
-  snprintf (path, sizeof (path), "/proc/%d/%s", (int) pid, name);
+  if (pid > 0)
+    snprintf (path, sizeof (path), "/proc/%d/%s", (int) pid, name);
+  else
+    snprintf (path, sizeof (path), "/proc/self/%s", name);
   fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return rctr_make_error (err, errno, "open %s", path);

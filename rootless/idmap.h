@@ -87,7 +87,7 @@ void rctr_userns_plan_single (struct rctr_userns_plan *plan, char *why);
 void rctr_userns_plan_release (struct rctr_userns_plan *plan);
 
 /* Write the maps of process PID (a child that is waiting in a new user
-   namespace) as PLAN says. */
+   namespace; 0: the caller itself, for a single-id map) as PLAN says. */
 int rctr_userns_write_maps (const struct rctr_userns_plan *plan, pid_t pid, rctr_error_t *err);
 
 /* A sentence naming the host setting that keeps unprivileged user
