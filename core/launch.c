@@ -61,16 +61,6 @@ reap (pid_t pid, int *status)
     ;
 }
 
-static int
-exit_code_of (int status)
-{
-  if (WIFEXITED (status))
-    return WEXITSTATUS (status);
-  if (WIFSIGNALED (status))
-    return 128 + WTERMSIG (status);
-  return 125;
-}
-
 /* Until the command runs: notices, an error, or the steps of the start. */
 static int
 wait_running (struct rctr_container *c, int sync, pid_t pid, int *ret_exit, rctr_error_t *err)
@@ -126,7 +116,7 @@ forward_until_exit (pid_t pid, const sigset_t *set)
           continue;
         }
       if (waitpid (pid, &status, WNOHANG) == pid)
-        return exit_code_of (status);
+        return rctr_exit_code_of (status);
     }
 }
 

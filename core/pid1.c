@@ -119,16 +119,6 @@ command_main (void *arg)
   _exit (s->failure.errnum == ENOENT ? 127 : 126);
 }
 
-static int
-exit_code_of (int status)
-{
-  if (WIFEXITED (status))
-    return WEXITSTATUS (status);
-  if (WIFSIGNALED (status))
-    return 128 + WTERMSIG (status);
-  return 125;
-}
-
 static void __attribute__ ((noreturn))
 report_exec_failure (const struct rctr_container *c, int sync, pid_t pid, const struct exec_failure *f)
 {
@@ -208,7 +198,7 @@ rctr_pid1_main (const struct rctr_container *c, int sync, struct rctr_sync_msg *
           /* When the command ends, so does the container: the kernel kills
              whatever is left in the PID namespace when PID 1 exits.  */
           if (p == pid)
-            _exit (exit_code_of (status));
+            _exit (rctr_exit_code_of (status));
         }
     }
 }

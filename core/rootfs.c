@@ -218,7 +218,6 @@ place_entry (int lowerfd, int root, const char *name, rctr_error_t *err)
 static int
 tmpfs_root_with_binds (int lowerfd, int stagefd, rctr_error_t *err)
 {
-  int fd = fcntl (lowerfd, F_DUPFD_CLOEXEC, 3);
   cleanup_dir DIR *dir = NULL;
   cleanup_close int root = -1;
   char target[32];
@@ -233,18 +232,9 @@ tmpfs_root_with_binds (int lowerfd, int stagefd, rctr_error_t *err)
     return rctr_make_error (err, errno, "mount the tmpfs root");
   rctr_close_quietly (TAKE_FD (root));
   root = openat (stagefd, "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  /* LOWERFD is O_PATH: read the directory through a real open of it.  */
-  if (fd >= 0)
-    {
-      rctr_close_quietly (fd);
-      fd = openat (lowerfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    }
-  dir = fd >= 0 ? fdopendir (fd) : NULL;
+  dir = rctr_opendir_fd (lowerfd);
   if (root < 0 || dir == NULL)
-    {
-      rctr_close_quietly (dir ? -1 : fd);
-      return rctr_make_error (err, errno, "read the image's root");
-    }
+    return rctr_make_error (err, errno, "read the image's root");
   while ((de = readdir (dir)) != NULL)
     {
       if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0 || is_mount_point_name (de->d_name))

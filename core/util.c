@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -179,6 +180,21 @@ rctr_read_all (int fd, void *buf, size_t len)
   return (ssize_t) got;
 }
 
+ssize_t
+rctr_read_small_at (int dirfd, const char *path, char *buf, size_t len)
+{
+  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+  ssize_t n;
+
+  if (fd < 0)
+    return -1;
+  n = rctr_read_all (fd, buf, len - 1);
+  if (n < 0)
+    return -1;
+  buf[n] = '\0';
+  return n;
+}
+
 int
 rctr_read_file_at (int dirfd, const char *path, size_t max, char **ret, size_t *ret_len, rctr_error_t *err)
 {
@@ -275,18 +291,11 @@ remove_entry (int dfd, const char *name, rctr_error_t *err)
 static int
 remove_contents (int dfd, const char *what, rctr_error_t *err)
 {
-  int fd = fcntl (dfd, F_DUPFD_CLOEXEC, 3);
-  cleanup_dir DIR *dir = NULL;
+  cleanup_dir DIR *dir = rctr_opendir_fd (dfd);
   struct dirent *de;
 
-  if (fd < 0)
-    return rctr_make_error (err, errno, "dup fd of `%s`", what);
-  dir = fdopendir (fd);
   if (dir == NULL)
-    {
-      rctr_close_quietly (fd);
-      return rctr_make_error (err, errno, "read directory `%s`", what);
-    }
+    return rctr_make_error (err, errno, "read directory `%s`", what);
   for (errno = 0; (de = readdir (dir)) != NULL; errno = 0)
     {
       if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
@@ -303,6 +312,31 @@ int
 rctr_remove_tree_at (int dirfd, const char *name, rctr_error_t *err)
 {
   return remove_entry (dirfd, name, err);
+}
+
+int
+rctr_exit_code_of (int wait_status)
+{
+  if (WIFEXITED (wait_status))
+    return WEXITSTATUS (wait_status);
+  if (WIFSIGNALED (wait_status))
+    return 128 + WTERMSIG (wait_status);
+  return 125;
+}
+
+DIR *
+rctr_opendir_fd (int dirfd)
+{
+  /* Through "." rather than a dup: DIRFD may be an O_PATH fd.  */
+  int fd = openat (dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *dir;
+
+  if (fd < 0)
+    return NULL;
+  dir = fdopendir (fd);
+  if (dir == NULL)
+    rctr_close_quietly (fd);
+  return dir;
 }
 
 uint64_t

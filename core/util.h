@@ -72,6 +72,11 @@ int rctr_write_all (int fd, const void *buf, size_t len);
 /* Read until EOF or LEN bytes; returns the count or -1 with errno set. */
 ssize_t rctr_read_all (int fd, void *buf, size_t len);
 
+/* Read at most LEN-1 bytes of the file DIRFD/PATH into BUF, NUL-terminated
+   (a /proc or sysctl file, a pid file); the count, or -1 with errno.  Never
+   follows a final symlink. */
+ssize_t rctr_read_small_at (int dirfd, const char *path, char *buf, size_t len);
+
 /* Read a whole small file (at most MAX bytes, NUL-terminated) at DIRFD/PATH. */
 int rctr_read_file_at (int dirfd, const char *path, size_t max, char **ret, size_t *ret_len, rctr_error_t *err);
 /* Write DATA to DIRFD/NAME through a temporary file and rename(), so readers see the old or the new file. */
@@ -85,6 +90,13 @@ int rctr_ensure_dir_at (int dirfd, const char *name, mode_t mode, rctr_error_t *
 int rctr_remove_tree_at (int dirfd, const char *name, rctr_error_t *err);
 
 uint64_t rctr_now_ns (void);
+
+/* The exit status a shell would show for a wait status: the code, or
+   128+N for a signal N (125 for anything else). */
+int rctr_exit_code_of (int wait_status);
+
+/* A DIR stream over a duplicate of DIRFD (which stays open); NULL with errno. */
+DIR *rctr_opendir_fd (int dirfd);
 
 /* Lower-case hex of LEN bytes into OUT (2*LEN+1 bytes). */
 void rctr_hex (const unsigned char *bytes, size_t len, char *out);

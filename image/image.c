@@ -29,15 +29,11 @@ struct unpack_job
 static void
 clean_stale_tmp (int tmpfd)
 {
-  int fd = fcntl (tmpfd, F_DUPFD_CLOEXEC, 3);
-  cleanup_dir DIR *dir = fd >= 0 ? fdopendir (fd) : NULL;
+  cleanup_dir DIR *dir = rctr_opendir_fd (tmpfd);
   struct dirent *de;
 
   if (dir == NULL)
-    {
-      rctr_close_quietly (fd);
-      return;
-    }
+    return;
   while ((de = readdir (dir)) != NULL)
     {
       cleanup_close int entry = -1;
@@ -394,15 +390,12 @@ remove_in_userns (void *data, char *result, size_t len, rctr_error_t *err)
 static void
 drop_index_entries (struct rctr_store *s, const char *digest)
 {
-  int fd = openat (s->dirfd, "index", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  cleanup_dir DIR *dir = fd >= 0 ? fdopendir (fd) : NULL;
+  cleanup_close int fd = openat (s->dirfd, "index", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  cleanup_dir DIR *dir = fd >= 0 ? rctr_opendir_fd (fd) : NULL;
   struct dirent *de;
 
   if (dir == NULL)
-    {
-      rctr_close_quietly (fd);
-      return;
-    }
+    return;
   while ((de = readdir (dir)) != NULL)
     {
       char buf[RCTR_DIGEST_HEX_LEN + 2];

@@ -42,50 +42,25 @@ static pid_t
 read_pidfile (int rundir, const char *name)
 {
   char buf[32];
-  cleanup_close int fd = openat (rundir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  ssize_t n;
   long pid;
   char *end;
 
-  if (fd < 0)
+  if (rctr_read_small_at (rundir, name, buf, sizeof (buf)) <= 0)
     return -1;
-  n = rctr_read_all (fd, buf, sizeof (buf) - 1);
-  if (n <= 0)
-    return -1;
-  buf[n] = '\0';
   pid = strtol (buf, &end, 10);
   if (pid <= 1 || pid > 1 << 22 || (*end != '\n' && *end != '\0'))
     return -1;
   return (pid_t) pid;
 }
 
-/* Parse a /proc/PID/[ug]id_map into MAP. */
+/* The map WHICH ("uid_map", "gid_map") of PID. */
 static bool
 read_proc_map (pid_t pid, const char *which, struct rctr_idmap *map)
 {
-  char path[64], buf[64 * RCTR_IDMAP_MAX];
-  cleanup_close int fd = -1;
-  char *line, *save = NULL;
-  ssize_t n;
+  char path[64];
 
   snprintf (path, sizeof (path), "/proc/%d/%s", (int) pid, which);
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return false;
-  n = rctr_read_all (fd, buf, sizeof (buf) - 1);
-  if (n <= 0)
-    return false;
-  buf[n] = '\0';
-  map->n = 0;
-  for (line = strtok_r (buf, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
-    {
-      unsigned a, b, c;
-
-      if (map->n >= RCTR_IDMAP_MAX || sscanf (line, "%u %u %u", &a, &b, &c) != 3)
-        return false;
-      map->l[map->n++] = (struct rctr_idmap_line) { a, b, c };
-    }
-  return true;
+  return rctr_idmap_read_proc (path, map);
 }
 
 static bool
@@ -149,19 +124,12 @@ static bool
 stop_if_holder (pid_t pid)
 {
   char path[64], comm[32];
-  cleanup_close int fd = -1;
-  ssize_t n;
 
   if (pid <= 1)
     return false;
   snprintf (path, sizeof (path), "/proc/%d/comm", (int) pid);
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (rctr_read_small_at (AT_FDCWD, path, comm, sizeof (comm)) <= 0)
     return false;
-  n = rctr_read_all (fd, comm, sizeof (comm) - 1);
-  if (n <= 0)
-    return false;
-  comm[n] = '\0';
   comm[strcspn (comm, "\n")] = '\0';
   if (strcmp (comm, HOLDER_NAME) != 0)
     return false;

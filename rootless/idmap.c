@@ -159,40 +159,48 @@ rctr_userns_plan_single (struct rctr_userns_plan *plan, char *why)
   plan_identity_single (plan);
 }
 
-/* Read /proc/self/[ug]id_map as identity lines: every id that exists in
-   rctr's own user namespace maps to itself. */
-static bool
-own_ids (const char *which, struct rctr_idmap *map)
+bool
+rctr_idmap_read_proc (const char *path, struct rctr_idmap *map)
 {
-  char path[32], buf[64 * RCTR_IDMAP_MAX];
-  cleanup_close int fd = -1;
+  char buf[64 * RCTR_IDMAP_MAX];
   char *line, *save = NULL;
-  ssize_t n;
 
-  snprintf (path, sizeof (path), "/proc/self/%s", which);
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || (n = rctr_read_all (fd, buf, sizeof (buf) - 1)) <= 0)
+  if (rctr_read_small_at (AT_FDCWD, path, buf, sizeof (buf)) <= 0)
     return false;
-  buf[n] = '\0';
   map->n = 0;
   for (line = strtok_r (buf, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     {
       unsigned inside, outside, count;
 
-      if (sscanf (line, "%u %u %u", &inside, &outside, &count) != 3)
+      if (map->n >= RCTR_IDMAP_MAX || sscanf (line, "%u %u %u", &inside, &outside, &count) != 3)
         return false;
-      idmap_add (map, inside, inside, count);
+      map->l[map->n++] = (struct rctr_idmap_line) { inside, outside, count };
     }
   return map->n > 0;
+}
+
+/* Every id that exists in rctr's own user namespace, mapped to itself. */
+static bool
+own_ids (const char *which, struct rctr_idmap *map)
+{
+  char path[32];
+  size_t i;
+
+  snprintf (path, sizeof (path), "/proc/self/%s", which);
+  if (!rctr_idmap_read_proc (path, map))
+    return false;
+  for (i = 0; i < map->n; i++)
+    map->l[i].outside = map->l[i].inside;
+  return true;
 }
 
 static bool
 setgroups_denied (void)
 {
-  char buf[8] = "";
-  cleanup_close int fd = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  char buf[8];
 
-  return fd >= 0 && rctr_read_all (fd, buf, sizeof (buf) - 1) > 0 && strncmp (buf, "deny", 4) == 0;
+  return rctr_read_small_at (AT_FDCWD, "/proc/self/setgroups", buf, sizeof (buf)) > 0
+         && strncmp (buf, "deny", 4) == 0;
 }
 
 static void
@@ -440,15 +448,9 @@ static long
 read_sysctl (const char *path)
 {
   char buf[32];
-  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
-  ssize_t n;
 
-  if (fd < 0)
+  if (rctr_read_small_at (AT_FDCWD, path, buf, sizeof (buf)) <= 0)
     return -1;
-  n = rctr_read_all (fd, buf, sizeof (buf) - 1);
-  if (n <= 0)
-    return -1;
-  buf[n] = '\0';
   return strtol (buf, NULL, 10);
 }
 

@@ -73,6 +73,9 @@ void rctr_idmap_build (struct rctr_idmap *map, uint32_t special_inside, uint32_t
 /* Render MAP as /proc/PID/uid_map text ("inside outside count\n"...). */
 char *rctr_idmap_format (const struct rctr_idmap *map);
 
+/* Parse a /proc/PID/[ug]id_map file at PATH into MAP. */
+bool rctr_idmap_read_proc (const char *path, struct rctr_idmap *map);
+
 /* Does an id inside fall in MAP? */
 bool rctr_idmap_has_inside (const struct rctr_idmap *map, uint32_t inside);
 
