@@ -22,8 +22,8 @@ rctr_unknown_option (const char *cmd, int c, int argc, char **argv, rctr_error_t
   /* getopt_long leaves the offending option in ARGV for long options, and
      its letter in OPTOPT for short ones.  */
   if (strncmp (arg, "--", 2) == 0)
-    return rctr_make_error (err, 0, "%s: option `%.*s` %s (see `rctr %s --help`)", cmd, (int) strcspn (arg, "="),
-                            arg, what, cmd);
+    return rctr_make_error (err, 0, "%s: option `%.*s` %s (see `rctr %s --help`)", cmd,
+                            (int) strcspn (arg, "="), arg, what, cmd);
   if (optopt > 32 && optopt < 127)
     return rctr_make_error (err, 0, "%s: option `-%c` %s (see `rctr %s --help`)", cmd, optopt, what, cmd);
   return rctr_make_error (err, 0, "%s: option `%s` %s (see `rctr %s --help`)", cmd, arg, what, cmd);

@@ -55,8 +55,8 @@ warn_unpack (const struct run_ui *ui, const char *image, const struct rctr_image
   if (ui->quiet)
     return;
   if (img->stats.devices)
-    fprintf (stderr, "rctr: warning: `%s`: %" PRIu64 " device node(s) skipped (rctr makes /dev itself)\n", image,
-             img->stats.devices);
+    fprintf (stderr, "rctr: warning: `%s`: %" PRIu64 " device node(s) skipped (rctr makes /dev itself)\n",
+             image, img->stats.devices);
   if (img->stats.sockets)
     fprintf (stderr, "rctr: warning: `%s`: %" PRIu64 " socket(s) skipped\n", image, img->stats.sockets);
   if (img->stats.xattrs_failed)
@@ -65,8 +65,8 @@ warn_unpack (const struct run_ui *ui, const char *image, const struct rctr_image
 }
 
 static int
-build_env (const struct rctr_run_opts *o, const struct rctr_container *c, uid_t inside_uid, struct rctr_env *env,
-           rctr_error_t *err)
+build_env (const struct rctr_run_opts *o, const struct rctr_container *c, uid_t inside_uid,
+           struct rctr_env *env, rctr_error_t *err)
 {
   cleanup_free char *home = rctr_passwd_home (c->rootfs_fd, inside_uid);
   size_t i;
@@ -105,7 +105,10 @@ run (struct rctr_run_opts *o, struct run_ui *ui, rctr_error_t *err)
   if (rctr_image_resolve (&store, o->image, o->userns == RCTR_USERNS_AUTO ? &plan : NULL, &img, err) < 0)
     goto out;
   if (o->debug)
-    print_step (ui, img.unpacked ? "image (hashed and unpacked)" : img.hashed ? "image (hashed)" : "image (cached)",
+    print_step (ui,
+                img.unpacked ? "image (hashed and unpacked)"
+                : img.hashed ? "image (hashed)"
+                             : "image (cached)",
                 rctr_now_ns ());
   if (img.unpacked)
     warn_unpack (ui, o->image, &img);

@@ -73,7 +73,8 @@ rctr_volume_parse (const char *spec, struct rctr_volume *v, rctr_error_t *err)
   if (opts)
     *opts++ = '\0';
   if (dst[0] != '/')
-    return rctr_make_error (err, 0, "--volume `%s`: the destination `%s` must be an absolute path", spec, dst);
+    return rctr_make_error (err, 0, "--volume `%s`: the destination `%s` must be an absolute path", spec,
+                            dst);
   if (opts && strcmp (opts, "ro") == 0)
     v->readonly = true;
   else if (opts && strcmp (opts, "rw") != 0)

@@ -22,7 +22,7 @@ struct rctr_volume
 {
   char *source;      /* host path, as given */
   char *source_path; /* its canonical absolute path, set by rctr_container_prepare */
-  char *dest;   /* absolute path inside the container */
+  char *dest;        /* absolute path inside the container */
   bool readonly;
   int source_fd; /* O_PATH, opened by rctr before the container starts */
   bool source_is_dir;
@@ -46,8 +46,8 @@ struct rctr_container
   /* root filesystem */
   int rootfs_fd;           /* O_PATH directory of the image in the store */
   const char *rootfs_path; /* and its path: the container reopens it in its own mount namespace */
-  bool read_only;  /* --read-only */
-  bool no_overlay; /* no overlayfs: read-only root, tmpfs on /tmp /run /var/tmp */
+  bool read_only;          /* --read-only */
+  bool no_overlay;         /* no overlayfs: read-only root, tmpfs on /tmp /run /var/tmp */
 
   struct rctr_userns_plan *userns;
 

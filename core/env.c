@@ -73,8 +73,8 @@ rctr_env_add_arg (struct rctr_env *env, const char *arg, const char *source, rct
   size_t len = eq ? (size_t) (eq - arg) : strlen (arg);
 
   if (!valid_name (arg, len))
-    return rctr_make_error (err, 0, "%s: `%s` is not a valid environment variable (NAME=VALUE or NAME)", source,
-                            arg);
+    return rctr_make_error (err, 0, "%s: `%s` is not a valid environment variable (NAME=VALUE or NAME)",
+                            source, arg);
   if (eq)
     {
       env_put (env, xstrdup (arg));

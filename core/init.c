@@ -93,7 +93,8 @@ prepare_workdir (const struct rctr_container *c, int rootfd, bool overlay, rctr_
 }
 
 void
-rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, int sync, enum rctr_init_start how)
+rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, int sync,
+                enum rctr_init_start how)
 {
   struct rctr_sync_msg running;
   rctr_error_t err = NULL;
@@ -128,8 +129,9 @@ rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, in
   if (rootfd < 0)
     goto fail;
   if (!overlay && !c->no_overlay)
-    send_notice (sync, "the kernel refused an unprivileged overlay mount (it needs Linux 5.11): the root is the "
-                       "image, read-only, with tmpfs on /tmp, /run and /var/tmp");
+    send_notice (sync,
+                 "the kernel refused an unprivileged overlay mount (it needs Linux 5.11): the root is the "
+                 "image, read-only, with tmpfs on /tmp, /run and /var/tmp");
   if (!overlay && rctr_rootfs_bind_etc (c, stagefd, rootfd, &err) < 0)
     goto fail;
   rctr_step (&running, overlay ? "rootfs-overlay" : "rootfs-readonly");

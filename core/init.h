@@ -12,9 +12,9 @@ void rctr_step (struct rctr_sync_msg *msg, const char *name);
 /* How the container's init starts. */
 enum rctr_init_start
 {
-  RCTR_INIT_GO,      /* wait for rctr's GO: it writes the maps (helpers, root) */
+  RCTR_INIT_GO,       /* wait for rctr's GO: it writes the maps (helpers, root) */
   RCTR_INIT_SELF_MAP, /* map its new user namespace itself (a single id) */
-  RCTR_INIT_MAPPED   /* already in a mapped namespace (the holder's) */
+  RCTR_INIT_MAPPED    /* already in a mapped namespace (the holder's) */
 };
 
 /* The init sequence, run in the child of clone: get mapped, set up the root

@@ -160,9 +160,9 @@ rctr_container_run (struct rctr_container *c, int *ret_exit, rctr_error_t *err)
   sigaddset (&set, SIGCHLD);
   sigprocmask (SIG_BLOCK, &set, &old);
 
-  how = !(flags & CLONE_NEWUSER)                                             ? RCTR_INIT_MAPPED
+  how = !(flags & CLONE_NEWUSER)                                           ? RCTR_INIT_MAPPED
         : c->userns->writer == RCTR_MAP_DIRECT && c->userns->host_uid != 0 ? RCTR_INIT_SELF_MAP
-                                                                            : RCTR_INIT_GO;
+                                                                           : RCTR_INIT_GO;
   pid = (pid_t) syscall (SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid == 0)
     {

@@ -69,9 +69,9 @@ plan_user_tmpfs (struct rctr_mount_plan *plan, const char *arg, rctr_error_t *er
         const char *name;
         unsigned long set, clear;
       } flag_opts[] = {
-        { "ro", MS_RDONLY, 0 },     { "rw", 0, MS_RDONLY },      { "noexec", MS_NOEXEC, 0 },
-        { "exec", 0, MS_NOEXEC },   { "nosuid", MS_NOSUID, 0 },  { "suid", 0, MS_NOSUID },
-        { "nodev", MS_NODEV, 0 },   { "dev", 0, MS_NODEV },
+        { "ro", MS_RDONLY, 0 },   { "rw", 0, MS_RDONLY },     { "noexec", MS_NOEXEC, 0 },
+        { "exec", 0, MS_NOEXEC }, { "nosuid", MS_NOSUID, 0 }, { "suid", 0, MS_NOSUID },
+        { "nodev", MS_NODEV, 0 }, { "dev", 0, MS_NODEV },
       };
       static const char *const data_opts[] = { "size=", "mode=", "nr_inodes=", "uid=", "gid=" };
       size_t i;
@@ -139,7 +139,8 @@ rctr_mount_plan_build (const struct rctr_container *c, long devpts_gid, struct r
      --read-only-tmpfs gives.  Whether the root is read-only is known only
      in the container (the kernel may refuse the overlay).  */
   plan_add (plan, RCTR_OP_TMPFS, "/tmp", MS_NOSUID | MS_NODEV, xstrdup ("mode=1777"))->ro_root_only = true;
-  plan_add (plan, RCTR_OP_TMPFS, "/var/tmp", MS_NOSUID | MS_NODEV, xstrdup ("mode=1777"))->ro_root_only = true;
+  plan_add (plan, RCTR_OP_TMPFS, "/var/tmp", MS_NOSUID | MS_NODEV, xstrdup ("mode=1777"))->ro_root_only
+      = true;
   plan_add (plan, RCTR_OP_TMPFS, "/run", MS_NOSUID | MS_NODEV, xstrdup ("mode=755"))->ro_root_only = true;
   for (i = 0; i < c->n_tmpfs; i++)
     if (plan_user_tmpfs (plan, c->tmpfs[i], err) < 0)
@@ -150,7 +151,8 @@ rctr_mount_plan_build (const struct rctr_container *c, long devpts_gid, struct r
       struct rctr_mount_op *op = plan_add (plan, RCTR_OP_BIND, v->dest, 0, NULL);
 
       if (strcmp (v->dest, "/") == 0 || v->dest[0] != '/')
-        return rctr_make_error (err, 0, "volume `%s:%s`: the destination must be an absolute path other than /",
+        return rctr_make_error (err, 0,
+                                "volume `%s:%s`: the destination must be an absolute path other than /",
                                 v->source, v->dest);
       op->source = v->source;
       op->source_path = v->source_path;
@@ -293,7 +295,8 @@ mount_bind (int rootfd, const struct rctr_mount_op *op, int target, rctr_error_t
 {
   char src[32];
 
-  if (mount_at (rctr_proc_fd_path (src, sizeof (src), op->source_fd), target, NULL, MS_BIND | MS_REC, NULL) < 0)
+  if (mount_at (rctr_proc_fd_path (src, sizeof (src), op->source_fd), target, NULL, MS_BIND | MS_REC, NULL)
+      < 0)
     return rctr_make_error (err, errno, "volume `%s:%s`: bind mount", op->source, op->dest);
   if (op->readonly && remount_dest_ro (rootfd, op->dest, err) < 0)
     return rctr_error_wrap (err, "volume `%s:%s`", op->source, op->dest);

@@ -359,7 +359,8 @@ mkdir_p (int rootfd, const char *path, mode_t mode, int depth, rctr_error_t *err
           cleanup_free char *spliced = splice_dangling (rootfd, clean, slash ? slash + 1 : "");
 
           if (spliced == NULL || depth >= MAX_SYMLINKS)
-            return rctr_make_error (err, spliced ? ELOOP : ENOENT, "create directory `/%s` in the root", clean);
+            return rctr_make_error (err, spliced ? ELOOP : ENOENT, "create directory `/%s` in the root",
+                                    clean);
           return mkdir_p (rootfd, spliced, mode, depth + 1, err);
         }
       if (fd < 0)

@@ -105,17 +105,17 @@ command_main (void *arg)
      directory fd or cwd of the host can never be inherited (CVE-2024-21626).  */
   if (chdir (c->workdir ? c->workdir : "/") < 0)
     {
-      s->failure = (struct exec_failure) { STAGE_CHDIR, errno };
+      s->failure = (struct exec_failure){ STAGE_CHDIR, errno };
       _exit (125);
     }
   /* Nothing of rctr's reaches the command: every fd above stderr is closed
      at exec.  */
   if (rctr_close_fds_from (3, true) < 0)
     {
-      s->failure = (struct exec_failure) { STAGE_EXEC, errno };
+      s->failure = (struct exec_failure){ STAGE_EXEC, errno };
       _exit (126);
     }
-  s->failure = (struct exec_failure) { STAGE_EXEC, exec_in_path (c->argv, c->env) };
+  s->failure = (struct exec_failure){ STAGE_EXEC, exec_in_path (c->argv, c->env) };
   _exit (s->failure.errnum == ENOENT ? 127 : 126);
 }
 

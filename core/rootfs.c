@@ -114,7 +114,8 @@ prepare_upper (const struct rctr_container *c, int lowerfd, int stagefd, rctr_er
   etc = openat (upper, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (etc < 0)
     return rctr_make_error (err, errno, "open `etc` in the upper layer");
-  if (write_file_at (etc, "hosts", c->etc_hosts, err) < 0 || write_file_at (etc, "hostname", c->etc_hostname, err) < 0
+  if (write_file_at (etc, "hosts", c->etc_hosts, err) < 0
+      || write_file_at (etc, "hostname", c->etc_hostname, err) < 0
       || write_file_at (etc, "resolv.conf", c->etc_resolv, err) < 0)
     return rctr_error_wrap (err, "generated /etc files");
   return 0;
@@ -199,8 +200,8 @@ place_entry (int lowerfd, int root, const char *name, rctr_error_t *err)
   dst = openat (root, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (src < 0 || dst < 0)
     return rctr_make_error (err, errno, "open `/%s`", name);
-  if (mount (rctr_proc_fd_path (spath, sizeof (spath), src), rctr_proc_fd_path (dpath, sizeof (dpath), dst), NULL,
-             MS_BIND | MS_REC, NULL)
+  if (mount (rctr_proc_fd_path (spath, sizeof (spath), src), rctr_proc_fd_path (dpath, sizeof (dpath), dst),
+             NULL, MS_BIND | MS_REC, NULL)
       < 0)
     return rctr_make_error (err, errno, "bind `/%s` of the image", name);
   rctr_close_quietly (TAKE_FD (dst));
@@ -228,7 +229,8 @@ tmpfs_root_with_binds (int lowerfd, int stagefd, rctr_error_t *err)
   if (mkdirat (stagefd, "root", 0755) < 0 && errno != EEXIST)
     return rctr_make_error (err, errno, "create the new root");
   root = openat (stagefd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0 || mount ("tmpfs", rctr_proc_fd_path (target, sizeof (target), root), "tmpfs", 0, "mode=0755") < 0)
+  if (root < 0
+      || mount ("tmpfs", rctr_proc_fd_path (target, sizeof (target), root), "tmpfs", 0, "mode=0755") < 0)
     return rctr_make_error (err, errno, "mount the tmpfs root");
   rctr_close_quietly (TAKE_FD (root));
   root = openat (stagefd, "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -280,7 +282,8 @@ rctr_rootfs_bind_etc (const struct rctr_container *c, int stagefd, int rootfd, r
   {
     const char *name;
     const char *text;
-  } files[] = { { "hosts", c->etc_hosts }, { "hostname", c->etc_hostname }, { "resolv.conf", c->etc_resolv } };
+  } files[]
+      = { { "hosts", c->etc_hosts }, { "hostname", c->etc_hostname }, { "resolv.conf", c->etc_resolv } };
   cleanup_close int dir = -1;
   size_t i;
 
@@ -311,8 +314,8 @@ rctr_rootfs_bind_etc (const struct rctr_container *c, int stagefd, int rootfd, r
       src = openat (dir, files[i].name, O_PATH | O_CLOEXEC);
       if (src < 0)
         return rctr_make_error (err, errno, "open the generated /%s", path);
-      if (mount (rctr_proc_fd_path (spath, sizeof (spath), src), rctr_proc_fd_path (tpath, sizeof (tpath), target),
-                 NULL, MS_BIND, NULL)
+      if (mount (rctr_proc_fd_path (spath, sizeof (spath), src),
+                 rctr_proc_fd_path (tpath, sizeof (tpath), target), NULL, MS_BIND, NULL)
           < 0)
         return rctr_make_error (err, errno, "bind the generated /%s", path);
     }

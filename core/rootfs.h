@@ -15,10 +15,9 @@
 int rctr_staging_mount (rctr_error_t *err);
 
 /* Mount the root of C at the staging tmpfs's "root": an overlay with the
-   image (LOWERFD, opened in this mount namespace) as its read-only lower layer, the generated /etc files and the
-   mount points rctr needs already in its upper layer; or, with
-   C->no_overlay or where the kernel refuses an unprivileged overlay, a
-   tmpfs holding the image's top-level entries bound read-only
+   image (LOWERFD, opened in this mount namespace) as its read-only lower layer, the generated /etc files and
+   the mount points rctr needs already in its upper layer; or, with C->no_overlay or where the kernel refuses
+   an unprivileged overlay, a tmpfs holding the image's top-level entries bound read-only
    (*RET_OVERLAY false).  Returns an O_PATH fd of the
    new root. */
 int rctr_rootfs_mount (const struct rctr_container *c, int lowerfd, int stagefd, bool *ret_overlay,

@@ -21,8 +21,10 @@ rctr_private_dir_open (int dirfd, const char *name, const char *display, rctr_er
     return rctr_make_error (err, errno, "create directory `%s`", display);
   fd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
-    return rctr_make_error (err, 0, "`%s` is a symlink or not a directory: refusing it (someone else may have "
-                                    "made it)", display);
+    return rctr_make_error (err, 0,
+                            "`%s` is a symlink or not a directory: refusing it (someone else may have "
+                            "made it)",
+                            display);
   if (fd < 0)
     return rctr_make_error (err, errno, "open directory `%s`", display);
   if (fstat (fd, &st) < 0)

@@ -78,7 +78,8 @@ ssize_t rctr_read_all (int fd, void *buf, size_t len);
 ssize_t rctr_read_small_at (int dirfd, const char *path, char *buf, size_t len);
 
 /* Read a whole small file (at most MAX bytes, NUL-terminated) at DIRFD/PATH. */
-int rctr_read_file_at (int dirfd, const char *path, size_t max, char **ret, size_t *ret_len, rctr_error_t *err);
+int rctr_read_file_at (int dirfd, const char *path, size_t max, char **ret, size_t *ret_len,
+                       rctr_error_t *err);
 /* Write DATA to DIRFD/NAME through a temporary file and rename(), so readers see the old or the new file. */
 int rctr_write_file_atomic (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
                             rctr_error_t *err);
@@ -110,8 +111,6 @@ void rctr_strv_free (char **strv);
 
 /* Path of /proc/self/fd/FD in BUF (at least 32 bytes). */
 const char *rctr_proc_fd_path (char *buf, size_t len, int fd);
-
-
 
 /* Close every fd >= LOWFD (close_range, or a walk of /proc/self/fd on old
    kernels); with CLOEXEC_ONLY they are marked close-on-exec instead. */

@@ -48,8 +48,8 @@ static int
 not_an_archive (struct archive *a, const char *name, bool first, rctr_error_t *err)
 {
   if (first && sym_archive_errno (a) == RCTR_ARCHIVE_ERRNO_FILE_FORMAT)
-    return rctr_make_error (err, 0, "`%s` is not a tar archive (plain, gzip, bzip2, xz, zstd or lz4): %s", name,
-                            sym_archive_error_string (a));
+    return rctr_make_error (err, 0, "`%s` is not a tar archive (plain, gzip, bzip2, xz, zstd or lz4): %s",
+                            name, sym_archive_error_string (a));
   return rctr_make_error (err, 0, "`%s` is truncated or corrupt: %s", name, sym_archive_error_string (a));
 }
 
@@ -72,8 +72,9 @@ open_reader (int fd, const char *name, struct archive **ret, rctr_error_t *err)
       int r = filters[i].support (a);
 
       if (r == ARCHIVE_WARN)
-        return rctr_make_error (err, 0, "libarchive has no built-in %s support and would run an external "
-                                        "program: refusing",
+        return rctr_make_error (err, 0,
+                                "libarchive has no built-in %s support and would run an external "
+                                "program: refusing",
                                 filters[i].name);
       if (r != ARCHIVE_OK)
         return rctr_make_error (err, 0, "libarchive: %s: %s", filters[i].name, sym_archive_error_string (a));

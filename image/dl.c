@@ -46,7 +46,8 @@ rctr_dl_libarchive (rctr_error_t *err)
 {
   static bool loaded;
 
-  if (!loaded && dl_load (LIBARCHIVE_SONAME, libarchive_symbols, RCTR_ARRAY_SIZE (libarchive_symbols), err) < 0)
+  if (!loaded
+      && dl_load (LIBARCHIVE_SONAME, libarchive_symbols, RCTR_ARRAY_SIZE (libarchive_symbols), err) < 0)
     return -1;
   loaded = true;
   return 0;

@@ -439,7 +439,7 @@ rctr_extract_finish (struct rctr_extract *x, rctr_error_t *err)
         }
       if (apply_owner_mode (fd, d->path, d->uid, d->gid, d->mode, err) < 0)
         return -1;
-      if (d->has_mtime && futimens (fd, (struct timespec[2]) { d->mtime, d->mtime }) < 0)
+      if (d->has_mtime && futimens (fd, (struct timespec[2]){ d->mtime, d->mtime }) < 0)
         return rctr_make_error (err, errno, "set the times of `/%s`", d->path);
     }
   return 0;

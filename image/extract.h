@@ -34,7 +34,8 @@ struct rctr_extract;
 
 struct rctr_extract *rctr_extract_new (int rootfd, struct rctr_unpack_stats *stats);
 /* Write entry E, whose data is read from A. */
-int rctr_extract_entry (struct rctr_extract *x, struct archive *a, struct archive_entry *e, rctr_error_t *err);
+int rctr_extract_entry (struct rctr_extract *x, struct archive *a, struct archive_entry *e,
+                        rctr_error_t *err);
 /* Apply the modes, owners and times of directories, deepest first, now
    that their contents are written (a 0555 directory could not be filled). */
 int rctr_extract_finish (struct rctr_extract *x, rctr_error_t *err);

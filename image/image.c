@@ -92,7 +92,8 @@ unpack_in_userns (void *data, char *result, size_t len, rctr_error_t *err)
       rctr_make_error (err, errno, "create `tmp/%s/rootfs` in the store", workname);
       goto fail;
     }
-  if (rctr_unpack_archive (job->image_fd, job->name, rootfd, &st, err) < 0 || write_info (work, job, &st, err) < 0)
+  if (rctr_unpack_archive (job->image_fd, job->name, rootfd, &st, err) < 0
+      || write_info (work, job, &st, err) < 0)
     goto fail;
   /* Durable before it is visible.  */
   if (syncfs (rootfd) < 0)
@@ -211,7 +212,8 @@ rctr_image_resolve (struct rctr_store *s, const char *path, struct rctr_userns_p
   if (fstat (fd, &st) < 0)
     return rctr_make_error (err, errno, "image `%s`", path);
   if (S_ISDIR (st.st_mode))
-    return rctr_make_error (err, 0, "image `%s` is a directory: rctr run takes an image archive (a tar file)", path);
+    return rctr_make_error (err, 0, "image `%s` is a directory: rctr run takes an image archive (a tar file)",
+                            path);
   if (!S_ISREG (st.st_mode))
     return rctr_make_error (err, 0, "image `%s` is not a regular file", path);
 
@@ -365,7 +367,8 @@ remove_in_userns (void *data, char *result, size_t len, rctr_error_t *err)
 {
   struct remove_job *job = data;
   cleanup_close int tmpfd = openat (job->store_fd, "tmp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  cleanup_close int imagesfd = openat (job->store_fd, "images", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  cleanup_close int imagesfd
+      = openat (job->store_fd, "images", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   cleanup_close int victim = -1;
   cleanup_free char *name = NULL;
   char suffix[17];

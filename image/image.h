@@ -14,11 +14,11 @@
 struct rctr_image
 {
   char digest[RCTR_DIGEST_HEX_LEN + 1];
-  int rootfs_fd;    /* O_PATH, images/DIGEST/rootfs */
+  int rootfs_fd;     /* O_PATH, images/DIGEST/rootfs */
   char *rootfs_path; /* and its path */
-  int lock_fd;   /* shared lock: the image is in use */
-  bool hashed;   /* the archive was read and hashed (not in the index) */
-  bool unpacked; /* and unpacked by this call */
+  int lock_fd;       /* shared lock: the image is in use */
+  bool hashed;       /* the archive was read and hashed (not in the index) */
+  bool unpacked;     /* and unpacked by this call */
   struct rctr_unpack_stats stats;
 };
 

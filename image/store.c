@@ -129,9 +129,10 @@ rctr_store_prepare (struct rctr_store *s, rctr_error_t *err)
 char *
 rctr_store_index_key (const struct stat *st)
 {
-  return xasprintf ("%" PRIx64 "-%" PRIx64 "-%" PRIx64 "-%" PRId64 ".%09ld-%" PRId64 ".%09ld", (uint64_t) st->st_dev,
-                    (uint64_t) st->st_ino, (uint64_t) st->st_size, (int64_t) st->st_mtim.tv_sec,
-                    st->st_mtim.tv_nsec, (int64_t) st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+  return xasprintf ("%" PRIx64 "-%" PRIx64 "-%" PRIx64 "-%" PRId64 ".%09ld-%" PRId64 ".%09ld",
+                    (uint64_t) st->st_dev, (uint64_t) st->st_ino, (uint64_t) st->st_size,
+                    (int64_t) st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (int64_t) st->st_ctim.tv_sec,
+                    st->st_ctim.tv_nsec);
 }
 
 int

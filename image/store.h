@@ -44,7 +44,8 @@ int rctr_store_prepare (struct rctr_store *s, rctr_error_t *err);
 char *rctr_store_index_key (const struct stat *st);
 
 /* Look ST up in the index: 1 with RET_DIGEST filled, 0 when unknown. */
-int rctr_store_index_get (struct rctr_store *s, const struct stat *st, char ret_digest[RCTR_DIGEST_HEX_LEN + 1]);
+int rctr_store_index_get (struct rctr_store *s, const struct stat *st,
+                          char ret_digest[RCTR_DIGEST_HEX_LEN + 1]);
 int rctr_store_index_put (struct rctr_store *s, const struct stat *st, const char *digest, rctr_error_t *err);
 
 /* Open images/DIGEST/rootfs (O_PATH).  -1 with errno ENOENT and no error

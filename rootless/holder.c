@@ -138,8 +138,7 @@ stop_if_holder (pid_t pid)
 
 /* The holder itself: in its new user namespace, wait to be mapped, then
    sit there with nothing open until killed.  */
-static void __attribute__ ((noreturn))
-holder_main (int ready, int go)
+static void __attribute__ ((noreturn)) holder_main (int ready, int go)
 {
   struct holder_hello hello;
   sigset_t all;

@@ -48,7 +48,7 @@ static void
 idmap_add (struct rctr_idmap *map, uint32_t inside, uint32_t outside, uint32_t count)
 {
   if (map->n < RCTR_IDMAP_MAX && count > 0)
-    map->l[map->n++] = (struct rctr_idmap_line) { inside, outside, count };
+    map->l[map->n++] = (struct rctr_idmap_line){ inside, outside, count };
 }
 
 void
@@ -174,7 +174,7 @@ rctr_idmap_read_proc (const char *path, struct rctr_idmap *map)
 
       if (map->n >= RCTR_IDMAP_MAX || sscanf (line, "%u %u %u", &inside, &outside, &count) != 3)
         return false;
-      map->l[map->n++] = (struct rctr_idmap_line) { inside, outside, count };
+      map->l[map->n++] = (struct rctr_idmap_line){ inside, outside, count };
     }
   return map->n > 0;
 }
@@ -458,8 +458,9 @@ char *
 rctr_userns_explain_failure (int errnum)
 {
   if (read_sysctl ("/proc/sys/kernel/unprivileged_userns_clone") == 0)
-    return xstrdup ("unprivileged user namespaces are disabled: the sysctl kernel.unprivileged_userns_clone is 0 "
-                    "(set it to 1)");
+    return xstrdup (
+        "unprivileged user namespaces are disabled: the sysctl kernel.unprivileged_userns_clone is 0 "
+        "(set it to 1)");
   if (read_sysctl ("/proc/sys/user/max_user_namespaces") == 0)
     return xstrdup ("user namespaces are disabled: the sysctl user.max_user_namespaces is 0 "
                     "(set it to a positive number, e.g. 15000)");

@@ -32,8 +32,8 @@ rctr_userns_prepare (struct rctr_userns_plan *plan, int *ret_nsfd)
     }
   /* newuidmap present but failing (no setuid bit, a range it refuses...):
      say why, then go on with what needs no helper.  */
-  rctr_userns_plan_single (plan, xasprintf ("%s; falling back to mapping only uid %u", herr->msg,
-                                            (unsigned) plan->host_uid));
+  rctr_userns_plan_single (
+      plan, xasprintf ("%s; falling back to mapping only uid %u", herr->msg, (unsigned) plan->host_uid));
   rctr_error_release (&herr);
 }
 
@@ -143,6 +143,7 @@ rctr_userns_run (struct rctr_userns_plan *plan, rctr_userns_fn fn, void *data, c
   if (WIFSIGNALED (status))
     return rctr_make_error (err, 0, "the process working in the user namespace was killed by signal %d",
                             WTERMSIG (status));
-  return rctr_make_error (err, 0, "the process working in the user namespace ended without a word (status %d)",
+  return rctr_make_error (err, 0,
+                          "the process working in the user namespace ended without a word (status %d)",
                           WIFEXITED (status) ? WEXITSTATUS (status) : -1);
 }

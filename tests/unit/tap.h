@@ -9,8 +9,7 @@
 
 static int tap_n, tap_failed;
 
-static inline void __attribute__ ((format (printf, 2, 3)))
-tap_ok (int cond, const char *fmt, ...)
+static inline void __attribute__ ((format (printf, 2, 3))) tap_ok (int cond, const char *fmt, ...)
 {
   va_list ap;
 
@@ -41,8 +40,7 @@ tap_is_int (long long got, long long want, const char *name)
     printf ("#   got:  %lld\n#   want: %lld\n", got, want);
 }
 
-static inline void __attribute__ ((format (printf, 1, 2)))
-tap_diag (const char *fmt, ...)
+static inline void __attribute__ ((format (printf, 1, 2))) tap_diag (const char *fmt, ...)
 {
   va_list ap;
 

@@ -175,9 +175,11 @@ test_ordinary (void)
   root = unpack (archive, &st, &rc, &err);
   tap_ok (rc == 0, "an ordinary gzip archive unpacks%s%s", err ? ": " : "", err ? err->msg : "");
   rctr_error_release (&err);
-  tap_ok ((mode_of (root, "usr/lib/libfoo.so") & 0777) == 0755, "a file written through lib -> usr/lib lands in usr/lib");
+  tap_ok ((mode_of (root, "usr/lib/libfoo.so") & 0777) == 0755,
+          "a file written through lib -> usr/lib lands in usr/lib");
   libpath = xasprintf ("%s/usr/lib/libfoo.so", root);
-  tap_ok (rctr_read_file_at (AT_FDCWD, libpath, 100, &content, NULL, &err) == 0 && strcmp (content, "ELF2") == 0,
+  tap_ok (rctr_read_file_at (AT_FDCWD, libpath, 100, &content, NULL, &err) == 0
+              && strcmp (content, "ELF2") == 0,
           "a later entry of the same name replaces the earlier");
   tap_ok (S_ISLNK (mode_of (root, "lib")), "lib stays a symlink");
   tap_ok (exists (root, "implied/parent/file"), "missing parents are made");
@@ -227,7 +229,8 @@ test_hostile (void)
   rctr_error_t err = NULL;
   cleanup_free char *a1 = make_archive ("escape.tar", escape, RCTR_ARRAY_SIZE (escape), "none");
   cleanup_free char *a2 = make_archive ("hardlink.tar", hardlink, RCTR_ARRAY_SIZE (hardlink), "none");
-  cleanup_free char *a3 = make_archive ("hardlink2.tar", hardlink_dotdot, RCTR_ARRAY_SIZE (hardlink_dotdot), "none");
+  cleanup_free char *a3
+      = make_archive ("hardlink2.tar", hardlink_dotdot, RCTR_ARRAY_SIZE (hardlink_dotdot), "none");
   cleanup_free char *a4 = make_archive ("chmod.tar", chmod_through, RCTR_ARRAY_SIZE (chmod_through), "none");
   cleanup_free char *root = NULL;
   cleanup_free char *inner = NULL;
@@ -243,7 +246,8 @@ test_hostile (void)
   inner = xasprintf ("%s%s", root, outside);
   tap_ok (exists (inner, "pwned") && !exists (outside, "pwned"),
           "a file through an absolute symlink lands at that path inside the image");
-  tap_ok (exists (root, "pwned-up") && !exists (base, "pwned-up"), "a file through a climbing symlink lands at the root");
+  tap_ok (exists (root, "pwned-up") && !exists (base, "pwned-up"),
+          "a file through a climbing symlink lands at the root");
   tap_ok (!exists (outside, "made-by-symlink"), "a symlink written through a symlink stays inside");
 
   root = (free (root), unpack (a2, &st, &rc, &err));

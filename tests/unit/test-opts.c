@@ -35,7 +35,7 @@ parse_args (struct rctr_run_opts *o, rctr_error_t *err, const char *first, ...)
   return rctr_run_opts_parse (argc, last_argv, o, err);
 }
 
-#define ARGS(...) __VA_ARGS__, NULL
+#define ARGS(...)           __VA_ARGS__, NULL
 #define parse(o, err, args) parse_args (o, err, args)
 
 static void
@@ -49,18 +49,24 @@ test_run_opts (void)
           "image alone: defaults");
   rctr_run_opts_free (&o);
 
-  tap_ok (parse (&o, &err, ARGS ("-e", "A=1", "--env=B", "--env-file", "f", "-w", "/w", "-v", "/a:/b:ro", "--tmpfs",
-                                 "/t", "--hostname", "box", "--net", "host", "--userns=keep-id", "--read-only", "-q",
-                                 "--debug", "img.tar", "ls", "-l", "--", "-e"))
-                  == 0,
+  tap_ok (parse (&o, &err,
+                 ARGS ("-e", "A=1", "--env=B", "--env-file", "f", "-w", "/w", "-v", "/a:/b:ro", "--tmpfs",
+                       "/t", "--hostname", "box", "--net", "host", "--userns=keep-id", "--read-only", "-q",
+                       "--debug", "img.tar", "ls", "-l", "--", "-e"))
+              == 0,
           "every option parses");
-  tap_ok (o.n_env_args == 2 && strcmp (o.env_args[0], "A=1") == 0 && strcmp (o.env_args[1], "B") == 0, "-e kept in order");
+  tap_ok (o.n_env_args == 2 && strcmp (o.env_args[0], "A=1") == 0 && strcmp (o.env_args[1], "B") == 0,
+          "-e kept in order");
   tap_ok (o.n_env_files == 1 && strcmp (o.workdir, "/w") == 0, "--env-file and -w");
-  tap_ok (o.n_volumes == 1 && o.volumes[0].readonly && strcmp (o.volumes[0].dest, "/b") == 0, "-v SRC:DST:ro");
-  tap_ok (o.n_tmpfs == 1 && strcmp (o.hostname, "box") == 0 && o.net == RCTR_NET_HOST, "--tmpfs --hostname --net");
-  tap_ok (o.userns == RCTR_USERNS_KEEP_ID && o.read_only && o.quiet && o.debug, "--userns --read-only -q --debug");
+  tap_ok (o.n_volumes == 1 && o.volumes[0].readonly && strcmp (o.volumes[0].dest, "/b") == 0,
+          "-v SRC:DST:ro");
+  tap_ok (o.n_tmpfs == 1 && strcmp (o.hostname, "box") == 0 && o.net == RCTR_NET_HOST,
+          "--tmpfs --hostname --net");
+  tap_ok (o.userns == RCTR_USERNS_KEEP_ID && o.read_only && o.quiet && o.debug,
+          "--userns --read-only -q --debug");
   tap_ok (strcmp (o.image, "img.tar") == 0 && o.command && strcmp (o.command[0], "ls") == 0
-              && strcmp (o.command[1], "-l") == 0 && strcmp (o.command[2], "--") == 0 && strcmp (o.command[3], "-e") == 0,
+              && strcmp (o.command[1], "-l") == 0 && strcmp (o.command[2], "--") == 0
+              && strcmp (o.command[3], "-e") == 0,
           "options after the image belong to the command");
   rctr_run_opts_free (&o);
 
@@ -68,10 +74,12 @@ test_run_opts (void)
           "unknown long option named");
   rctr_error_release (&err);
   rctr_run_opts_free (&o);
-  tap_ok (parse (&o, &err, ARGS ("-Z", "img")) < 0 && err && strstr (err->msg, "`-Z`"), "unknown short option named");
+  tap_ok (parse (&o, &err, ARGS ("-Z", "img")) < 0 && err && strstr (err->msg, "`-Z`"),
+          "unknown short option named");
   rctr_error_release (&err);
   rctr_run_opts_free (&o);
-  tap_ok (parse (&o, &err, ARGS ("-e")) < 0 && err && strstr (err->msg, "needs an argument"), "missing argument");
+  tap_ok (parse (&o, &err, ARGS ("-e")) < 0 && err && strstr (err->msg, "needs an argument"),
+          "missing argument");
   rctr_error_release (&err);
   rctr_run_opts_free (&o);
   tap_ok (parse (&o, &err, ARGS ("-q")) < 0 && err && strstr (err->msg, "no image"), "no image");
@@ -89,7 +97,8 @@ test_run_opts (void)
           "relative --workdir");
   rctr_error_release (&err);
   rctr_run_opts_free (&o);
-  tap_ok (parse (&o, &err, ARGS ("--hostname", "bad_name", "img")) < 0 && err && strstr (err->msg, "hostname"),
+  tap_ok (parse (&o, &err, ARGS ("--hostname", "bad_name", "img")) < 0 && err
+              && strstr (err->msg, "hostname"),
           "bad --hostname");
   rctr_error_release (&err);
   rctr_run_opts_free (&o);
@@ -113,9 +122,11 @@ test_volumes (void)
   rctr_error_release (&err);
   tap_ok (rctr_volume_parse (":/dst", &v, &err) < 0 && err, "empty SRC");
   rctr_error_release (&err);
-  tap_ok (rctr_volume_parse ("/src:dst", &v, &err) < 0 && err && strstr (err->msg, "absolute"), "relative DST");
+  tap_ok (rctr_volume_parse ("/src:dst", &v, &err) < 0 && err && strstr (err->msg, "absolute"),
+          "relative DST");
   rctr_error_release (&err);
-  tap_ok (rctr_volume_parse ("/src:/dst:rx", &v, &err) < 0 && err && strstr (err->msg, "`rx`"), "unknown option");
+  tap_ok (rctr_volume_parse ("/src:/dst:rx", &v, &err) < 0 && err && strstr (err->msg, "`rx`"),
+          "unknown option");
   rctr_error_release (&err);
 }
 
@@ -146,7 +157,8 @@ test_env (void)
   tap_is_str (rctr_env_get (&env, "HOSTVAR"), "from-host", "NAME alone takes the host's value");
   tap_ok (rctr_env_add_arg (&env, "OVER=arg", "--env", &err) == 0, "-e after the file");
   tap_is_str (rctr_env_get (&env, "OVER"), "arg", "-e wins over --env-file");
-  tap_ok (rctr_env_add_arg (&env, "NOT_ON_HOST", "--env", &err) == 0 && rctr_env_get (&env, "NOT_ON_HOST") == NULL,
+  tap_ok (rctr_env_add_arg (&env, "NOT_ON_HOST", "--env", &err) == 0
+              && rctr_env_get (&env, "NOT_ON_HOST") == NULL,
           "-e NAME unset on the host is left out");
   tap_ok (rctr_env_add_arg (&env, "PATH=/x", "--env", &err) == 0, "PATH can be set");
   tap_is_str (rctr_env_get (&env, "PATH"), "/x", "a later value replaces the default");
@@ -155,7 +167,8 @@ test_env (void)
   tap_ok (rctr_env_add_arg (&env, "A B=v", "--env", &err) < 0 && err, "name with a blank refused");
   rctr_error_release (&err);
   unlink (file);
-  tap_ok (rctr_env_add_file (&env, file, &err) < 0 && err && strstr (err->msg, "--env-file") && strstr (err->msg, file),
+  tap_ok (rctr_env_add_file (&env, file, &err) < 0 && err && strstr (err->msg, "--env-file")
+              && strstr (err->msg, file),
           "missing env file named in the error");
   rctr_error_release (&err);
   rctr_env_free (&env);
@@ -172,7 +185,8 @@ test_hostnames (void)
   tap_ok (!rctr_hostname_valid ("a..b"), "empty label is not");
   tap_ok (!rctr_hostname_valid ("a_b"), "underscore is not");
   tap_ok (!rctr_hostname_valid ("a/b"), "slash is not");
-  tap_ok (!rctr_hostname_valid ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "65 bytes is not");
+  tap_ok (!rctr_hostname_valid ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+          "65 bytes is not");
 }
 
 int

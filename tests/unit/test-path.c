@@ -88,7 +88,8 @@ make_tree (void)
   close (openat (fd, "outside/secret", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
   if (symlinkat ("usr/lib", fd, "root/lib") || symlinkat ("/usr", fd, "root/abs")
       || symlinkat ("../../..", fd, "root/up") || symlinkat ("loop", fd, "root/loop")
-      || symlinkat ("/etc/passwd", fd, "root/etc/link-to-passwd") || symlinkat ("/made/by", fd, "root/dangling")
+      || symlinkat ("/etc/passwd", fd, "root/etc/link-to-passwd")
+      || symlinkat ("/made/by", fd, "root/dangling")
       || symlinkat ("../../../escape-dangling", fd, "root/dangling-up"))
     abort ();
   rootfd = openat (fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -102,7 +103,8 @@ same_file (int fd, const char *rel)
   cleanup_free char *path = xasprintf ("%s/%s", base, rel);
   struct stat a, b;
 
-  return fd >= 0 && fstat (fd, &a) == 0 && stat (path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  return fd >= 0 && fstat (fd, &a) == 0 && stat (path, &b) == 0 && a.st_dev == b.st_dev
+         && a.st_ino == b.st_ino;
 }
 
 static void
@@ -124,7 +126,8 @@ test_resolve (const char *mode)
   tap_ok (same_file (fd, "root/etc/passwd"), "%s: a symlink climbing out stays at the root", mode);
   close (fd);
   fd = rctr_open_in_root (rootfd, "../../outside/secret", O_PATH, &err);
-  tap_ok (fd < 0 && err && err->status == ENOENT, "%s: `..` at the root stays there (no outside/secret)", mode);
+  tap_ok (fd < 0 && err && err->status == ENOENT, "%s: `..` at the root stays there (no outside/secret)",
+          mode);
   rctr_error_release (&err);
   fd = rctr_open_in_root (rootfd, "etc/link-to-passwd", O_PATH, &err);
   tap_ok (same_file (fd, "root/etc/passwd"), "%s: absolute link to /etc/passwd is the root's", mode);

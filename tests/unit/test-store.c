@@ -25,11 +25,13 @@ test_default_path (void)
   tap_ok (rctr_store_default_path (&p, &err) == 0 && strcmp (p, "/s/tore") == 0, "RCTR_STORE first");
   free (p);
   setenv ("RCTR_STORE", "relative", 1);
-  tap_ok (rctr_store_default_path (&p, &err) < 0 && err && strstr (err->msg, "absolute"), "relative RCTR_STORE refused");
+  tap_ok (rctr_store_default_path (&p, &err) < 0 && err && strstr (err->msg, "absolute"),
+          "relative RCTR_STORE refused");
   rctr_error_release (&err);
   unsetenv ("RCTR_STORE");
   setenv ("XDG_DATA_HOME", "/x/data", 1);
-  tap_ok (rctr_store_default_path (&p, &err) == 0 && strcmp (p, "/x/data/rctr") == 0, "then $XDG_DATA_HOME/rctr");
+  tap_ok (rctr_store_default_path (&p, &err) == 0 && strcmp (p, "/x/data/rctr") == 0,
+          "then $XDG_DATA_HOME/rctr");
   free (p);
   unsetenv ("XDG_DATA_HOME");
   setenv ("HOME", "/home/u", 1);
@@ -79,7 +81,8 @@ test_store (void)
   if (mkdtemp (base) == NULL)
     abort ();
   path = xasprintf ("%s/a/b/store", base);
-  tap_ok (rctr_store_open (&s, path, false, &err) == 0 && s.dirfd < 0, "a missing store is not created on lookup");
+  tap_ok (rctr_store_open (&s, path, false, &err) == 0 && s.dirfd < 0,
+          "a missing store is not created on lookup");
   rctr_store_close (&s);
   tap_ok (rctr_store_open (&s, path, true, &err) == 0 && s.dirfd >= 0, "created on demand, parents too");
   tap_ok (stat (path, &st) == 0 && (st.st_mode & 07777) == 0700, "the store is 0700");
@@ -90,7 +93,8 @@ test_store (void)
   file.st_ino = 42;
   tap_ok (rctr_store_index_get (&s, &file, digest) == 0, "unknown file: no index entry");
   tap_ok (rctr_store_index_put (&s, &file, digest_a, &err) == 0, "index entry written");
-  tap_ok (rctr_store_index_get (&s, &file, digest) == 1 && strcmp (digest, digest_a) == 0, "index entry read back");
+  tap_ok (rctr_store_index_get (&s, &file, digest) == 1 && strcmp (digest, digest_a) == 0,
+          "index entry read back");
   tap_ok (symlinkat ("not-a-digest", s.dirfd, "index/bogus") == 0, "plant a bogus entry");
   tap_ok (rctr_store_open_rootfs (&s, digest_a, &err) < 0 && errno == ENOENT && err == NULL,
           "an image not there is ENOENT without an error");
@@ -131,7 +135,8 @@ test_rundir (void)
   rctr = xasprintf ("%s/rctr", base);
   setenv ("XDG_RUNTIME_DIR", base, 1);
   fd = rctr_runtime_dir_open (&err);
-  tap_ok (fd >= 0 && stat (rctr, &st) == 0 && (st.st_mode & 07777) == 0700, "$XDG_RUNTIME_DIR/rctr made 0700");
+  tap_ok (fd >= 0 && stat (rctr, &st) == 0 && (st.st_mode & 07777) == 0700,
+          "$XDG_RUNTIME_DIR/rctr made 0700");
   close (fd);
   chmod (rctr, 0755);
   fd = rctr_runtime_dir_open (&err);

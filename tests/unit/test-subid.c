@@ -58,7 +58,8 @@ test_build (void)
 
   rctr_idmap_build (&m, 1001, 1001, one, 1);
   t2 = rctr_idmap_format (&m);
-  tap_is_str (t2, "1001 1001 1\n0 100000 1001\n1002 101001 64535\n", "keep-id: the user is itself, the range around it");
+  tap_is_str (t2, "1001 1001 1\n0 100000 1001\n1002 101001 64535\n",
+              "keep-id: the user is itself, the range around it");
 
   rctr_idmap_build (&m, 0, 1001, two, 2);
   t3 = rctr_idmap_format (&m);
