@@ -22,7 +22,8 @@ int rctr_cmd_rmi (struct rctr_global_args *g, int argc, char **argv, rctr_error_
 /* Print "rctr: TEXT" on stderr. */
 void rctr_print_line (const char *prefix, const char *text);
 
-/* Turn getopt_long's '?' or ':' (C) for ARGV into a one-line error. */
+/* Turn getopt_long's '?' or ':' (C) for ARGV into a one-line error; CMD is
+   the command's name, NULL for rctr's own options. */
 int rctr_unknown_option (const char *cmd, int c, int argc, char **argv, rctr_error_t *err);
 
 #endif

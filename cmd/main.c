@@ -58,7 +58,7 @@ main (int argc, char **argv)
         printf ("rctr %s\n", PACKAGE_VERSION);
         return 0;
       default:
-        rctr_unknown_option ("rctr", c, argc, argv, &err);
+        rctr_unknown_option (NULL, c, argc, argv, &err);
         rctr_print_line ("", err->msg);
         return 125;
       }

@@ -22,10 +22,13 @@ const char rctr_run_usage[]
       "  -e, --env NAME=VALUE       set a variable (-e NAME: the host's value)\n"
       "      --env-file FILE        read NAME=VALUE lines from FILE\n"
       "  -w, --workdir DIR          working directory of the command (made if missing)\n"
-      "  -v, --volume SRC:DST[:ro]  bind the host path SRC at DST (made if missing)\n"
+      "  -v, --volume SRC:DST[:ro|rw]\n"
+      "                             bind the host path SRC at DST (made if missing)\n"
       "      --tmpfs DST[:OPTS]     mount a tmpfs at DST (OPTS: size=, mode=, ro...)\n"
-      "      --hostname NAME        hostname (default: a short random id)\n"
-      "      --net none|host        loopback only (default) or the host's network\n"
+      "      --hostname NAME        hostname (default: a short random id; the\n"
+      "                             host's name with --net=host)\n"
+      "      --net, --network none|host\n"
+      "                             loopback only (default) or the host's network\n"
       "      --userns auto|single|keep-id\n"
       "                             auto: root inside, subordinate ids when\n"
       "                             /etc/subuid has a range; single: only your own\n"
@@ -67,18 +70,18 @@ rctr_volume_parse (const char *spec, struct rctr_volume *v, rctr_error_t *err)
   v->source_fd = -1;
   dst = strchr (src, ':');
   if (dst == NULL || dst == src || dst[1] == '\0')
-    return rctr_make_error (err, 0, "--volume `%s`: expected SRC:DST[:ro|rw]", spec);
+    return rctr_make_error (err, 0, "run: --volume `%s`: expected SRC:DST[:ro|rw]", spec);
   *dst++ = '\0';
   opts = strchr (dst, ':');
   if (opts)
     *opts++ = '\0';
   if (dst[0] != '/')
-    return rctr_make_error (err, 0, "--volume `%s`: the destination `%s` must be an absolute path", spec,
+    return rctr_make_error (err, 0, "run: --volume `%s`: the destination `%s` must be an absolute path", spec,
                             dst);
   if (opts && strcmp (opts, "ro") == 0)
     v->readonly = true;
   else if (opts && strcmp (opts, "rw") != 0)
-    return rctr_make_error (err, 0, "--volume `%s`: unknown option `%s` (ro or rw)", spec, opts);
+    return rctr_make_error (err, 0, "run: --volume `%s`: unknown option `%s` (ro or rw)", spec, opts);
   v->source = xstrdup (src);
   v->dest = xstrdup (dst);
   return 0;

@@ -77,15 +77,15 @@ start (const struct rctr_container *c, int sync, enum rctr_init_start how, rctr_
 }
 
 static int
-prepare_workdir (const struct rctr_container *c, int rootfd, bool overlay, rctr_error_t *err)
+prepare_workdir (const struct rctr_container *c, int rootfd, rctr_error_t *err)
 {
   int fd;
 
   if (c->workdir == NULL)
     return 0;
-  /* Made when missing, as docker does; the root is read-only otherwise.  */
-  fd = overlay ? rctr_mkdir_p_in_root (rootfd, c->workdir, 0755, err)
-               : rctr_open_in_root (rootfd, c->workdir, O_PATH | O_DIRECTORY, err);
+  /* Made when missing, as docker does (which fails only inside a
+     read-only part of the image).  */
+  fd = rctr_mkdir_p_in_root (rootfd, c->workdir, 0755, err);
   if (fd < 0)
     return rctr_error_wrap (err, "workdir `%s`", c->workdir);
   rctr_close_quietly (fd);
@@ -140,7 +140,7 @@ rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, in
     goto fail;
   rctr_step (&running, "mounts");
 
-  if (prepare_workdir (c, rootfd, overlay, &err) < 0)
+  if (prepare_workdir (c, rootfd, &err) < 0)
     goto fail;
   if ((c->read_only || !overlay) && rctr_rootfs_seal (rootfd, &err) < 0)
     goto fail;

@@ -264,7 +264,9 @@ op_what (const struct rctr_mount_op *op)
   return "?";
 }
 
-/* Remount the mount now at DEST (just made over what TARGET was) read-only. */
+/* Make the mount now at DEST (just made over what was there) read-only,
+   with every mount below it: mount_setattr(AT_RECURSIVE) on Linux 5.12 and
+   later; before, only the top one can be (a remount is per mount).  */
 static int
 remount_dest_ro (int rootfd, const char *dest, rctr_error_t *err)
 {
@@ -273,6 +275,16 @@ remount_dest_ro (int rootfd, const char *dest, rctr_error_t *err)
 
   if (fd < 0)
     return -1;
+#if HAVE_DECL_SYS_MOUNT_SETATTR
+  {
+    struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+    if (syscall (SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof (attr)) == 0)
+      return 0;
+    if (errno != ENOSYS)
+      return rctr_make_error (err, errno, "make `%s` read-only", dest);
+  }
+#endif
   return rctr_remount_ro (rctr_proc_fd_path (path, sizeof (path), fd), err);
 }
 

@@ -278,16 +278,25 @@ open_in_root_raw (int rootfd, const char *path, int flags)
   return walk_in_root (rootfd, path, flags);
 }
 
+/* PATH as the container would name it, for messages. */
+static const char *
+shown (const char *path)
+{
+  while (*path == '/')
+    path++;
+  return path;
+}
+
 int
 rctr_open_in_root (int rootfd, const char *path, int flags, rctr_error_t *err)
 {
   int fd;
 
   if (flags & O_CREAT)
-    return rctr_make_error (err, EINVAL, "open `/%s` in the root: O_CREAT is not supported here", path);
+    return rctr_make_error (err, EINVAL, "open `/%s` in the root: O_CREAT is not supported here", shown (path));
   fd = open_in_root_raw (rootfd, path, flags);
   if (fd < 0)
-    return rctr_make_error (err, errno, "open `/%s` in the root", path);
+    return rctr_make_error (err, errno, "open `/%s` in the root", shown (path));
   return fd;
 }
 

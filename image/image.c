@@ -418,7 +418,7 @@ rctr_image_remove (struct rctr_store *s, const char *digest, struct rctr_userns_
 
   lock = rctr_store_lock (s, digest, LOCK_EX | LOCK_NB, err);
   if (lock < 0 && *err == NULL)
-    return rctr_make_error (err, 0, "image %.12s is in use by a running container", digest);
+    return rctr_make_error (err, 0, "image %.12s is in use (by a running container, or being unpacked)", digest);
   if (lock < 0)
     return -1;
   rootfs = rctr_store_open_rootfs (s, digest, err);

@@ -74,9 +74,14 @@ rctr_store_open (struct rctr_store *s, const char *path, bool create, rctr_error
 {
   cleanup_close int fd = -1;
   struct stat st;
+  char *copy = xstrdup (path);
 
+  /* PATH may be S->path itself: from here on, only the copy.  */
+  free (s->path);
+  s->path = copy;
+  path = copy;
+  rctr_close_quietly (s->dirfd);
   s->dirfd = -1;
-  s->path = xstrdup (path);
   fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT && create)
     {

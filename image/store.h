@@ -33,7 +33,8 @@ struct rctr_store
 int rctr_store_default_path (char **ret, rctr_error_t *err);
 
 /* Open the store at PATH, creating it (and its parents) 0700 when CREATE.
-   Without CREATE a missing store is not an error: dirfd stays -1. */
+   Without CREATE a missing store is not an error: dirfd stays -1.  S is
+   { -1, NULL } or a store opened before (reopened, PATH may be S->path). */
 int rctr_store_open (struct rctr_store *s, const char *path, bool create, rctr_error_t *err);
 void rctr_store_close (struct rctr_store *s);
 

@@ -277,18 +277,3 @@ rctr_holder_open (const struct rctr_userns_plan *plan, rctr_error_t *err)
                             (int) old);
   return nsfd;
 }
-
-int
-rctr_holder_stop (enum rctr_userns_mode mode, rctr_error_t *err)
-{
-  char pidfile[64], lockfile[64];
-  cleanup_close int rundir = rctr_runtime_dir_open (err);
-  bool stopped;
-
-  if (rundir < 0)
-    return -1;
-  holder_file_names (mode, pidfile, lockfile, sizeof (pidfile));
-  stopped = stop_if_holder (read_pidfile (rundir, pidfile));
-  (void) unlinkat (rundir, pidfile, 0);
-  return stopped ? 1 : 0;
-}

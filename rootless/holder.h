@@ -18,7 +18,4 @@
    or -1 with ERR when no namespace could be made (newuidmap failing, say). */
 int rctr_holder_open (const struct rctr_userns_plan *plan, rctr_error_t *err);
 
-/* Stop the holder of MODE, if one runs.  Returns 1 when one was stopped. */
-int rctr_holder_stop (enum rctr_userns_mode mode, rctr_error_t *err);
-
 #endif

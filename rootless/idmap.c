@@ -55,7 +55,7 @@ void
 rctr_idmap_build (struct rctr_idmap *map, uint32_t special_inside, uint32_t host_id,
                   const struct rctr_subid_range *ranges, size_t n_ranges)
 {
-  uint64_t next = 0; /* the next id inside to hand out */
+  uint64_t next = 1; /* the next id inside to hand out */
   size_t i;
 
   map->n = 0;
@@ -69,9 +69,15 @@ rctr_idmap_build (struct rctr_idmap *map, uint32_t special_inside, uint32_t host
         {
           uint64_t chunk = left;
 
+          /* The slot that would be SPECIAL_INSIDE's goes to 0 instead, so
+             that every other id keeps the host id it has with 0 as the
+             special one: the store's owners look the same in every mode.  */
           if (next == special_inside)
             {
+              idmap_add (map, 0, (uint32_t) start, 1);
               next++;
+              start++;
+              left--;
               continue;
             }
           if (next < special_inside && next + chunk > special_inside)

@@ -65,8 +65,11 @@ struct rctr_userns_plan
 int rctr_userns_mode_parse (const char *s, enum rctr_userns_mode *ret);
 const char *rctr_userns_mode_name (enum rctr_userns_mode mode);
 
-/* Build the mapping: SPECIAL_INSIDE maps to HOST_ID alone, and the ids from 0
-   upwards (SPECIAL_INSIDE skipped) take the RANGES in order. */
+/* Build the mapping: SPECIAL_INSIDE maps to HOST_ID alone, and the ids from
+   1 upwards take the RANGES in order, except that the slot SPECIAL_INSIDE
+   would take goes to 0.  With SPECIAL_INSIDE 0 (auto) that is "0 is you,
+   1.. your range"; with your own uid (keep-id) only 0 and your uid trade
+   places, so files unpacked under auto keep their owners under keep-id. */
 void rctr_idmap_build (struct rctr_idmap *map, uint32_t special_inside, uint32_t host_id,
                        const struct rctr_subid_range *ranges, size_t n_ranges);
 

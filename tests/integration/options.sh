@@ -27,6 +27,12 @@ r run -q -v "$T_DIR/vol:/data:ro" "$BB" sh -c 'cat /data/in; echo x > /data/out2
 t_like "$OUT" "^from-host$" "-v ...:ro: readable"
 t_unlike "$OUT" wrote "-v ...:ro: not writable"
 t_true "-v ...:ro: nothing written on the host" test ! -e "$T_DIR/vol/out2"
+# :ro holds for mounts below the source too (mount_setattr AT_RECURSIVE):
+# a tmpfs under the source, in a mount namespace of the test's own.
+mkdir -p "$T_DIR/vol/sub"
+timeout 60 unshare -rm sh -c 'mount -t tmpfs tmpfs "$1/sub" && "$2" run -q -v "$1:/data:ro" "$3" sh -c "echo x > /data/sub/x && echo wrote"' \
+  sh "$T_DIR/vol" "$RCTR" "$BB" >"$T_DIR/out" 2>&1
+t_unlike "$(cat "$T_DIR/out")" wrote "-v ...:ro: a mount below the source is read-only too"
 r run -q -v "$T_DIR/vol/in:/etc/from-host-file" "$BB" cat /etc/from-host-file
 t_is "$OUT" from-host "-v FILE:DST binds a single file"
 r run -q -v "$T_DIR/vol:/new/deep/dest" "$BB" ls /new/deep/dest

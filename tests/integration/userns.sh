@@ -67,6 +67,10 @@ else
   t_is "$(echo "$OUT" | sed -n 5p)" / "keep-id: HOME is / for a uid the image does not know"
   r run -q --userns=keep-id "$BB" sh -c 'echo x > /etc/passwd 2>&1 && echo written; echo y > /tmp/y && cat /tmp/y'
   t_like "$OUT" "^y$" "keep-id: /tmp is writable"
+  if has_subid; then
+    r run -q --userns=keep-id "$BB" stat -c "%u:%g" /home/daemon/owned
+    t_is "$OUT" 1:1 "keep-id with a range: the image's other owners are kept"
+  fi
 fi
 
 # The holder: newuidmap runs once, then never on a warm start; it recovers

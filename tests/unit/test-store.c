@@ -72,7 +72,7 @@ test_store (void)
   char base[] = "/tmp/rctr-test-store-XXXXXX";
   cleanup_free char *path = NULL;
   cleanup_free char *cmd = NULL;
-  struct rctr_store s;
+  struct rctr_store s = { -1, NULL };
   rctr_error_t err = NULL;
   char digest[RCTR_DIGEST_HEX_LEN + 1];
   struct stat st, file;

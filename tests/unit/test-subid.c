@@ -58,8 +58,8 @@ test_build (void)
 
   rctr_idmap_build (&m, 1001, 1001, one, 1);
   t2 = rctr_idmap_format (&m);
-  tap_is_str (t2, "1001 1001 1\n0 100000 1001\n1002 101001 64535\n",
-              "keep-id: the user is itself, the range around it");
+  tap_is_str (t2, "1001 1001 1\n1 100000 1000\n0 101000 1\n1002 101001 64535\n",
+              "keep-id: the user is itself; only 0 and 1001 trade places with auto");
 
   rctr_idmap_build (&m, 0, 1001, two, 2);
   t3 = rctr_idmap_format (&m);
