@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,6 +89,15 @@ struct spawn
   struct exec_failure failure; /* written by the child, in PID 1's memory */
 };
 
+/* _exit for the command's process: the raw syscall, which is no noreturn
+   function (the sanitizers would take the foreign stack for a bad one). */
+static void __attribute__ ((noreturn))
+child_exit (int code)
+{
+  syscall (SYS_exit, code);
+  __builtin_unreachable ();
+}
+
 /* The command's process, on a stack of its own in PID 1's memory (CLONE_VM
    | CLONE_VFORK, as posix_spawn does): PID 1 sleeps until the exec, so
    nothing is copied, and a failure is simply left in S.  Only syscalls and
@@ -106,17 +116,17 @@ command_main (void *arg)
   if (chdir (c->workdir ? c->workdir : "/") < 0)
     {
       s->failure = (struct exec_failure){ STAGE_CHDIR, errno };
-      _exit (125);
+      child_exit (125);
     }
   /* Nothing of rctr's reaches the command: every fd above stderr is closed
      at exec.  */
   if (rctr_close_fds_from (3, true) < 0)
     {
       s->failure = (struct exec_failure){ STAGE_EXEC, errno };
-      _exit (126);
+      child_exit (126);
     }
   s->failure = (struct exec_failure){ STAGE_EXEC, exec_in_path (c->argv, c->env) };
-  _exit (s->failure.errnum == ENOENT ? 127 : 126);
+  child_exit (s->failure.errnum == ENOENT ? 127 : 126);
 }
 
 static void __attribute__ ((noreturn))

@@ -415,7 +415,8 @@ rctr_extract_finish (struct rctr_extract *x, rctr_error_t *err)
   size_t i;
 
   drop_cache (x);
-  qsort (x->dirs, x->n_dirs, sizeof (x->dirs[0]), compare_dirs);
+  if (x->n_dirs > 1)
+    qsort (x->dirs, x->n_dirs, sizeof (x->dirs[0]), compare_dirs);
   for (i = 0; i < x->n_dirs; i++)
     {
       struct deferred_dir *d = &x->dirs[i];

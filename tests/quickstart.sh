@@ -9,7 +9,8 @@
 #                               the whole test suite as root, as a user with a
 #                               subordinate id range (rctr-sub) and as one
 #                               without (rctr-nosub, the HPC case); these two
-#                               users are made if missing
+#                               users are made if missing; then once more in
+#                               an ASan+UBSan build, as root and rctr-sub
 #
 # RCTR_TEST_STRICT=1 (set by CI) turns every skipped test into a failure.
 set -eu
@@ -95,12 +96,14 @@ make_users () {
   done
 }
 
-# Build and run the suite as USER in a copy of the tree in their home.
+# Build with CONFIGURE-FLAGS and run the suite as USER, in a copy of the
+# tree in their home.
 check_as () {
   user=$1
+  flags=$2
   home=$(getent passwd "$user" | cut -d: -f6)
   dir=$home/rctr-check
-  say "make check as $user ($(id "$user"))"
+  say "make check as $user ($(id "$user")) ${flags:+with $flags}"
   copy_source "$user" "$dir"
   if [ "$user" = root ]; then
     runtime=/run/user/0
@@ -111,8 +114,8 @@ check_as () {
   if ! setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups \
       env -i HOME="$home" USER="$user" LOGNAME="$user" PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
       XDG_RUNTIME_DIR="$runtime" RCTR_TEST_STRICT="${RCTR_TEST_STRICT:-0}" TERM="${TERM:-dumb}" \
-      sh -c 'cd "$1" && ./autogen.sh >/dev/null 2>&1 && ./configure --enable-werror >/dev/null &&
-        make -j"$(nproc)" >/dev/null && make -j"$(nproc)" check' sh "$dir"; then
+      sh -c 'cd "$1" && ./autogen.sh >/dev/null 2>&1 && ./configure --enable-werror $2 >/dev/null &&
+        make -j"$(nproc)" >/dev/null && make -j"$(nproc)" check' sh "$dir" "$flags"; then
     cat "$dir/test-suite.log" 2>/dev/null || true
     echo "FAILED: make check as $user" >&2
     return 1
@@ -127,13 +130,16 @@ check () {
   make_users
   failed=
   for user in root rctr-sub rctr-nosub; do
-    check_as "$user" || failed="$failed $user"
+    check_as "$user" "" || failed="$failed $user"
+  done
+  for user in root rctr-sub; do
+    check_as "$user" --enable-sanitizers || failed="$failed $user(sanitizers)"
   done
   if [ -n "$failed" ]; then
     say "the test suite FAILED as:$failed"
     exit 1
   fi
-  say "the test suite passed as root, rctr-sub and rctr-nosub"
+  say "the test suite passed as root, rctr-sub and rctr-nosub, and with the sanitizers"
 }
 
 case "$what" in

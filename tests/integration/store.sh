@@ -80,7 +80,7 @@ t_like "$ERR" "not an image file nor an image id" "rctr rmi of nonsense"
 bg_rctr "$T_DIR/busy.out" run -q "$T_DIR/race.tar.gz" sh -c 'echo ready; sleep 5'
 wait_for "$T_DIR/busy.out" ready
 r rmi "$T_DIR/race.tar.gz"
-t_like "$ERR" "in use by a running container" "an image in use is not removed"
+t_like "$ERR" "in use \(by a running container" "an image in use is not removed"
 kill -TERM "$BG_PID"
 bg_wait
 r rmi --all
