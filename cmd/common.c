@@ -28,8 +28,8 @@ rctr_unknown_option (const char *cmd, int c, int argc, char **argv, rctr_error_t
     return rctr_make_error (err, 0, "%s%soption `%.*s` %s (see `rctr %s%s--help`)", cmd, sep,
                             (int) strcspn (arg, "="), arg, what, cmd, *cmd ? " " : "");
   if (optopt > 32 && optopt < 127)
-    return rctr_make_error (err, 0, "%s%soption `-%c` %s (see `rctr %s%s--help`)", cmd, sep, optopt, what, cmd,
-                            *cmd ? " " : "");
+    return rctr_make_error (err, 0, "%s%soption `-%c` %s (see `rctr %s%s--help`)", cmd, sep, optopt, what,
+                            cmd, *cmd ? " " : "");
   return rctr_make_error (err, 0, "%s%soption `%s` %s (see `rctr %s%s--help`)", cmd, sep, arg, what, cmd,
                           *cmd ? " " : "");
 }

@@ -94,6 +94,8 @@ run (struct rctr_run_opts *o, struct run_ui *ui, rctr_error_t *err)
   struct rctr_env env = { NULL, 0 };
   cleanup_free char *store_path = NULL;
   const char *overlay = getenv ("RCTR_OVERLAY");
+  const char *upper = getenv ("RCTR_UPPER");
+  cleanup_free char *scratch = NULL;
   int status = 125;
 
   memset (&c, 0, sizeof (c));
@@ -117,6 +119,9 @@ run (struct rctr_run_opts *o, struct run_ui *ui, rctr_error_t *err)
   c.rootfs_path = img.rootfs_path;
   c.read_only = o->read_only;
   c.no_overlay = overlay && strcmp (overlay, "0") == 0;
+  scratch = xasprintf ("%s/tmp", store.path);
+  c.scratch_path = scratch;
+  c.upper_on_disk = upper && strcmp (upper, "disk") == 0;
   c.userns = &plan;
   c.argv = o->command ? o->command : default_command;
   c.workdir = (char *) o->workdir;

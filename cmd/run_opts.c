@@ -39,7 +39,9 @@ const char rctr_run_usage[]
       "  -h, --help                 print this help\n"
       "\n"
       "Environment: RCTR_STORE (the image store; default $XDG_DATA_HOME/rctr or\n"
-      "~/.local/share/rctr), RCTR_OVERLAY=0 (no overlayfs: read-only root).\n";
+      "~/.local/share/rctr), RCTR_OVERLAY=0 (no overlayfs: read-only root),\n"
+      "RCTR_UPPER=disk (what the container writes goes to the store's disk, not\n"
+      "to memory; also the default where tmpfs lacks user xattrs, before Linux 6.6).\n";
 
 enum
 {

@@ -48,6 +48,11 @@ struct rctr_container
   const char *rootfs_path; /* and its path: the container reopens it in its own mount namespace */
   bool read_only;          /* --read-only */
   bool no_overlay;         /* no overlayfs: read-only root, tmpfs on /tmp /run /var/tmp */
+  /* The store's tmp/: where the overlay's upper layer goes when it cannot
+     be on a tmpfs (tmpfs has user xattrs only from Linux 6.6), or when asked
+     (RCTR_UPPER=disk: what the container writes goes to disk, not memory). */
+  const char *scratch_path;
+  bool upper_on_disk;
 
   struct rctr_userns_plan *userns;
 

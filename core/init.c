@@ -76,6 +76,27 @@ start (const struct rctr_container *c, int sync, enum rctr_init_start how, rctr_
   return 0;
 }
 
+/* The upper layer on disk, in the store's tmp/: rctr is told its name, to
+   remove it once the container is gone.  */
+static int
+upper_on_disk (int scratchfd, int sync, int *ret_fd, int *ret_lock, rctr_error_t *err)
+{
+  struct rctr_sync_msg msg;
+  char name[32];
+
+  if (rctr_rootfs_disk_upper (scratchfd, name, sizeof (name), ret_lock, err) < 0)
+    return -1;
+  memset (&msg, 0, sizeof (msg));
+  msg.type = RCTR_SYNC_SCRATCH;
+  snprintf (msg.text, sizeof (msg.text), "%s", name);
+  if (rctr_sync_send (sync, &msg) < 0)
+    return rctr_make_error (err, errno, "tell rctr the upper layer's name");
+  *ret_fd = openat (scratchfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (*ret_fd < 0)
+    return rctr_make_error (err, errno, "open the upper layer `%s`", name);
+  return 0;
+}
+
 static int
 prepare_workdir (const struct rctr_container *c, int rootfd, rctr_error_t *err)
 {
@@ -101,6 +122,9 @@ rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, in
   cleanup_close int stagefd = -1;
   cleanup_close int rootfd = -1;
   cleanup_close int lowerfd = -1;
+  cleanup_close int scratchfd = -1;
+  cleanup_close int diskfd = -1;
+  int upper_lock = -1; /* held until PID 1 exits */
   bool overlay = false;
 
   memset (&running, 0, sizeof (running));
@@ -121,11 +145,19 @@ rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, in
   lowerfd = rctr_reopen_in_this_ns (c->rootfs_path, c->rootfs_fd, &err);
   if (lowerfd < 0 || rctr_mount_plan_reopen (plan, &err) < 0)
     goto fail;
+  if (c->scratch_path)
+    scratchfd = open (c->scratch_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
   stagefd = rctr_staging_mount (&err);
   if (stagefd < 0)
     goto fail;
-  rootfd = rctr_rootfs_mount (c, lowerfd, stagefd, &overlay, &err);
+  if (!c->no_overlay && scratchfd >= 0 && (c->upper_on_disk || !rctr_staging_has_user_xattrs ()))
+    {
+      if (upper_on_disk (scratchfd, sync, &diskfd, &upper_lock, &err) < 0)
+        goto fail;
+      rctr_step (&running, "upper-on-disk");
+    }
+  rootfd = rctr_rootfs_mount (c, lowerfd, stagefd, diskfd >= 0 ? diskfd : stagefd, &overlay, &err);
   if (rootfd < 0)
     goto fail;
   if (!overlay && !c->no_overlay)
@@ -168,6 +200,9 @@ rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, in
   rctr_close_quietly (TAKE_FD (stagefd));
   rctr_close_quietly (TAKE_FD (rootfd));
   rctr_close_quietly (TAKE_FD (lowerfd));
+  rctr_close_quietly (TAKE_FD (scratchfd));
+  rctr_close_quietly (TAKE_FD (diskfd));
+  (void) upper_lock;
   rctr_pid1_main (c, sync, &running);
 
 fail:

@@ -5,6 +5,8 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -63,7 +65,8 @@ reap (pid_t pid, int *status)
 
 /* Until the command runs: notices, an error, or the steps of the start. */
 static int
-wait_running (struct rctr_container *c, int sync, pid_t pid, int *ret_exit, rctr_error_t *err)
+wait_running (struct rctr_container *c, int sync, pid_t pid, char *scratch, size_t len, int *ret_exit,
+              rctr_error_t *err)
 {
   struct rctr_sync_msg msg;
   uint32_t i;
@@ -76,6 +79,12 @@ wait_running (struct rctr_container *c, int sync, pid_t pid, int *ret_exit, rctr
       if (r == 1 && msg.type == RCTR_SYNC_NOTICE)
         {
           notify (c, RCTR_EVENT_NOTICE, msg.text, 0);
+          continue;
+        }
+      if (r == 1 && msg.type == RCTR_SYNC_SCRATCH)
+        {
+          if (strlen (msg.text) < len)
+            memcpy (scratch, msg.text, strlen (msg.text) + 1);
           continue;
         }
       if (r == 1 && msg.type == RCTR_SYNC_RUNNING)
@@ -120,6 +129,29 @@ forward_until_exit (pid_t pid, const sigset_t *set)
     }
 }
 
+/* Remove the upper layer the container kept on disk, once it is gone.  In
+   the holder's namespace rctr may remove what the container's ids made;
+   otherwise they are all the user's own.  What cannot be removed now, the
+   next unpack or disk-backed run removes (it is no longer locked).  */
+static void
+remove_scratch (const struct rctr_container *c, const char *name)
+{
+  cleanup_close int dir = -1;
+  rctr_error_t err = NULL;
+
+  if (name[0] == '\0' || c->scratch_path == NULL)
+    return;
+  dir = open (c->scratch_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0 && rctr_remove_tree_at (dir, name, &err) == 0)
+    return;
+  if (err)
+    {
+      rctr_error_wrap (&err, "remove the container's upper layer from `%s`", c->scratch_path);
+      notify (c, RCTR_EVENT_NOTICE, err->msg, 0);
+      rctr_error_release (&err);
+    }
+}
+
 static void
 kill_and_reap (pid_t pid)
 {
@@ -136,6 +168,7 @@ rctr_container_run (struct rctr_container *c, int *ret_exit, rctr_error_t *err)
   struct rctr_mount_plan plan;
   cleanup_close int sync = -1;
   enum rctr_init_start how;
+  char scratch[32] = "";
   sigset_t set, old;
   int fds[2], r = -1;
   pid_t pid;
@@ -198,13 +231,14 @@ rctr_container_run (struct rctr_container *c, int *ret_exit, rctr_error_t *err)
           goto restore;
         }
     }
-  if (wait_running (c, sync, pid, ret_exit, err) < 0)
+  if (wait_running (c, sync, pid, scratch, sizeof (scratch), ret_exit, err) < 0)
     goto restore;
   rctr_close_quietly (TAKE_FD (sync));
   *ret_exit = forward_until_exit (pid, &set);
   r = 0;
 
 restore:
+  remove_scratch (c, scratch);
   sigprocmask (SIG_SETMASK, &old, NULL);
 out:
   rctr_mount_plan_free (&plan);

@@ -293,7 +293,8 @@ rctr_open_in_root (int rootfd, const char *path, int flags, rctr_error_t *err)
   int fd;
 
   if (flags & O_CREAT)
-    return rctr_make_error (err, EINVAL, "open `/%s` in the root: O_CREAT is not supported here", shown (path));
+    return rctr_make_error (err, EINVAL, "open `/%s` in the root: O_CREAT is not supported here",
+                            shown (path));
   fd = open_in_root_raw (rootfd, path, flags);
   if (fd < 0)
     return rctr_make_error (err, errno, "open `/%s` in the root", shown (path));

@@ -91,8 +91,7 @@ struct spawn
 
 /* _exit for the command's process: the raw syscall, which is no noreturn
    function (the sanitizers would take the foreign stack for a bad one). */
-static void __attribute__ ((noreturn))
-child_exit (int code)
+static void __attribute__ ((noreturn)) child_exit (int code)
 {
   syscall (SYS_exit, code);
   __builtin_unreachable ();

@@ -7,9 +7,11 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "core/mounts.h"
@@ -77,7 +79,7 @@ upper_dir (int lowerfd, int upperfd, const char *name, mode_t mode, bool mirror,
 }
 
 static int
-prepare_upper (const struct rctr_container *c, int lowerfd, int stagefd, rctr_error_t *err)
+prepare_upper (const struct rctr_container *c, int lowerfd, int stagefd, int basefd, rctr_error_t *err)
 {
   static const struct
   {
@@ -92,10 +94,10 @@ prepare_upper (const struct rctr_container *c, int lowerfd, int stagefd, rctr_er
   /* The upper directory is the merged root's own: it takes the image's. */
   if (fstat (lowerfd, &root) < 0)
     return rctr_make_error (err, errno, "stat the image root");
-  if (mkdirat (stagefd, "upper", 0700) < 0 || mkdirat (stagefd, "work", 0700) < 0
+  if (mkdirat (basefd, "upper", 0700) < 0 || mkdirat (basefd, "work", 0700) < 0
       || mkdirat (stagefd, "root", 0700) < 0)
     return rctr_make_error (err, errno, "create the overlay directories");
-  upper = openat (stagefd, "upper", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  upper = openat (basefd, "upper", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (upper < 0)
     return rctr_make_error (err, errno, "open the upper layer");
   if (fchown (upper, root.st_uid, root.st_gid) < 0 && errno != EINVAL)
@@ -132,10 +134,10 @@ open_root (int stagefd, rctr_error_t *err)
 }
 
 static int
-mount_overlay (int lowerfd, int stagefd, rctr_error_t *err)
+mount_overlay (int lowerfd, int stagefd, int basefd, rctr_error_t *err)
 {
-  cleanup_close int upper = openat (stagefd, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  cleanup_close int work = openat (stagefd, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int upper = openat (basefd, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int work = openat (basefd, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
   cleanup_close int root = openat (stagefd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
   char opts[256], target[32];
 
@@ -250,16 +252,46 @@ tmpfs_root_with_binds (int lowerfd, int stagefd, rctr_error_t *err)
   return 0;
 }
 
+bool
+rctr_staging_has_user_xattrs (void)
+{
+  if (setxattr (STAGING_DIR, "user.rctr.probe", "1", 1, 0) < 0)
+    return false;
+  (void) removexattr (STAGING_DIR, "user.rctr.probe");
+  return true;
+}
+
 int
-rctr_rootfs_mount (const struct rctr_container *c, int lowerfd, int stagefd, bool *ret_overlay,
+rctr_rootfs_disk_upper (int scratchfd, char *ret_name, size_t len, int *ret_lockfd, rctr_error_t *err)
+{
+  char id[17];
+  cleanup_close int fd = -1;
+
+  /* Runs that were killed left theirs: they are unlocked now.  */
+  rctr_remove_abandoned (scratchfd);
+  if (rctr_random_hex (8, id, err) < 0)
+    return -1;
+  snprintf (ret_name, len, "run.%s", id);
+  if (mkdirat (scratchfd, ret_name, 0700) < 0)
+    return rctr_make_error (err, errno, "create the upper layer `%s` in the store", ret_name);
+  fd = openat (scratchfd, ret_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  /* Held by PID 1 for the container's life: no cleaning takes it meanwhile.  */
+  if (fd < 0 || flock (fd, LOCK_EX) < 0)
+    return rctr_make_error (err, errno, "lock the upper layer `%s`", ret_name);
+  *ret_lockfd = TAKE_FD (fd);
+  return 0;
+}
+
+int
+rctr_rootfs_mount (const struct rctr_container *c, int lowerfd, int stagefd, int basefd, bool *ret_overlay,
                    rctr_error_t *err)
 {
   *ret_overlay = false;
   if (!c->no_overlay)
     {
-      if (prepare_upper (c, lowerfd, stagefd, err) < 0)
+      if (prepare_upper (c, lowerfd, stagefd, basefd, err) < 0)
         return -1;
-      if (mount_overlay (lowerfd, stagefd, err) == 0)
+      if (mount_overlay (lowerfd, stagefd, basefd, err) == 0)
         {
           *ret_overlay = true;
           return open_root (stagefd, err);

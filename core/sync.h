@@ -17,6 +17,7 @@ enum rctr_sync_type
   RCTR_SYNC_NOTICE,  /* child -> parent: something the user should hear */
   RCTR_SYNC_ERROR,   /* child -> parent: failed; errnum, exit_code, text */
   RCTR_SYNC_RUNNING, /* init -> parent: the command runs; steps carry timings */
+  RCTR_SYNC_SCRATCH, /* init -> parent: the name of its directory in the scratch dir, to remove after */
   RCTR_SYNC_DONE     /* helper -> parent: its work succeeded */
 };
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/close_range.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
@@ -306,6 +307,29 @@ remove_contents (int dfd, const char *what, rctr_error_t *err)
   if (errno != 0)
     return rctr_make_error (err, errno, "read directory `%s`", what);
   return 0;
+}
+
+void
+rctr_remove_abandoned (int dirfd)
+{
+  cleanup_dir DIR *dir = rctr_opendir_fd (dirfd);
+  struct dirent *de;
+
+  if (dir == NULL)
+    return;
+  while ((de = readdir (dir)) != NULL)
+    {
+      cleanup_close int entry = -1;
+      rctr_error_t ignored = NULL;
+
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      entry = openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (entry >= 0 && flock (entry, LOCK_EX | LOCK_NB) < 0)
+        continue; /* in use */
+      if (rctr_remove_tree_at (dirfd, de->d_name, &ignored) < 0)
+        rctr_error_release (&ignored);
+    }
 }
 
 int

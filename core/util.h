@@ -87,6 +87,11 @@ int rctr_write_file_atomic (int dirfd, const char *name, const void *data, size_
 /* Create a directory 0700 if it does not exist and open it, refusing a symlink in its place. */
 int rctr_ensure_dir_at (int dirfd, const char *name, mode_t mode, rctr_error_t *err);
 
+/* Remove what is abandoned in DIRFD: every entry that is not a directory
+   locked (flock) by a living process.  Best effort: what cannot be removed
+   now is left for the next time.  */
+void rctr_remove_abandoned (int dirfd);
+
 /* Remove NAME under DIRFD and everything below it, never following symlinks. */
 int rctr_remove_tree_at (int dirfd, const char *name, rctr_error_t *err);
 

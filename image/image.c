@@ -24,31 +24,6 @@ struct unpack_job
   const char *digest;
 };
 
-/* Remove what interrupted unpacks and removals left in tmp/: each living
-   one holds a lock on its directory, so an unlocked one is abandoned.  */
-static void
-clean_stale_tmp (int tmpfd)
-{
-  cleanup_dir DIR *dir = rctr_opendir_fd (tmpfd);
-  struct dirent *de;
-
-  if (dir == NULL)
-    return;
-  while ((de = readdir (dir)) != NULL)
-    {
-      cleanup_close int entry = -1;
-      rctr_error_t ignored = NULL;
-
-      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      entry = openat (tmpfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (entry >= 0 && flock (entry, LOCK_EX | LOCK_NB) < 0)
-        continue; /* in use */
-      if (rctr_remove_tree_at (tmpfd, de->d_name, &ignored) < 0)
-        rctr_error_release (&ignored); /* the next cleaning tries again */
-    }
-}
-
 static int
 write_info (int dirfd, const struct unpack_job *job, const struct rctr_unpack_stats *st, rctr_error_t *err)
 {
@@ -76,7 +51,9 @@ unpack_in_userns (void *data, char *result, size_t len, rctr_error_t *err)
   imagesfd = openat (job->store_fd, "images", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (tmpfd < 0 || imagesfd < 0)
     return rctr_make_error (err, errno, "open the store's tmp/ and images/");
-  clean_stale_tmp (tmpfd);
+  /* What interrupted unpacks, removals and runs left: each living one holds
+     a lock on its directory, so an unlocked one is abandoned.  */
+  rctr_remove_abandoned (tmpfd);
 
   if (rctr_random_hex (8, suffix, err) < 0)
     return -1;
@@ -418,7 +395,8 @@ rctr_image_remove (struct rctr_store *s, const char *digest, struct rctr_userns_
 
   lock = rctr_store_lock (s, digest, LOCK_EX | LOCK_NB, err);
   if (lock < 0 && *err == NULL)
-    return rctr_make_error (err, 0, "image %.12s is in use (by a running container, or being unpacked)", digest);
+    return rctr_make_error (err, 0, "image %.12s is in use (by a running container, or being unpacked)",
+                            digest);
   if (lock < 0)
     return -1;
   rootfs = rctr_store_open_rootfs (s, digest, err);

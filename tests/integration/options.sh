@@ -82,6 +82,26 @@ t_like "$OUT" "Read-only file system" "RCTR_OVERLAY=0: nothing written to the im
 t_like "$OUT" "^t$" "RCTR_OVERLAY=0: /tmp is a tmpfs"
 t_is "$(echo "$OUT" | tail -n 2 | uniq | wc -l)" 1 "RCTR_OVERLAY=0: /etc/hostname is generated (bound over the image's)"
 
+# The upper layer on disk (RCTR_UPPER=disk; the default where tmpfs has no
+# user xattrs): writes land in the store's tmp/, which is emptied after.
+RCTR_UPPER=disk bg_rctr "$T_DIR/disk.out" run -q "$BB" sh -c 'rm -rf /home/daemon && mkdir /home/daemon && echo remade;
+  head -c 3000000 /dev/zero > /written; mkdir -p /d/e; chmod 0500 /d; echo ready; sleep 3'
+wait_for "$T_DIR/disk.out" ready
+t_like "$(cat "$T_DIR/disk.out")" "^remade$" "RCTR_UPPER=disk: a directory of the image can be removed and made again"
+t_is "$(ls "$RCTR_STORE/tmp" | grep -c '^run\.')" 1 "RCTR_UPPER=disk: the upper layer is in the store's tmp/"
+t_true "RCTR_UPPER=disk: what the container writes is there, on disk" test "$(du -sk "$RCTR_STORE/tmp" | cut -f1)" -ge 2900
+kill -TERM "$BG_PID"
+bg_wait
+t_is "$(ls "$RCTR_STORE/tmp" | grep -c '^run\.')" 0 "RCTR_UPPER=disk: and removed when the container ends"
+RCTR_UPPER=disk bg_rctr "$T_DIR/disk2.out" run -q "$BB" sh -c 'echo ready; sleep 10'
+wait_for "$T_DIR/disk2.out" ready
+kill -KILL "$BG_PID"
+bg_wait
+sleep 0.3
+t_is "$(ls "$RCTR_STORE/tmp" | grep -c '^run\.')" 1 "RCTR_UPPER=disk: rctr killed, its upper layer stays for now"
+RCTR_UPPER=disk r run -q "$BB" true
+t_is "$(ls "$RCTR_STORE/tmp" | grep -c '^run\.')" 0 "and the next run on disk removes it"
+
 # -q and --debug.
 cp "$IMAGES/busybox.tar.gz" "$T_DIR/q.tar.gz"
 r run "$T_DIR/q.tar.gz" true
