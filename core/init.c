@@ -62,7 +62,7 @@ start (const struct rctr_container *c, int sync, enum rctr_init_start how, rctr_
     case RCTR_INIT_GO:
       if (rctr_sync_recv (sync, &msg) != 1 || msg.type != RCTR_SYNC_GO)
         _exit (125);
-      return 0;
+      break;
     case RCTR_INIT_SELF_MAP:
     case RCTR_INIT_MAPPED:
       if (recv (sync, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
@@ -73,6 +73,12 @@ start (const struct rctr_container *c, int sync, enum rctr_init_start how, rctr_
      uid and gid in it, as `unshare -r` does, which saves a round trip.  */
   if (how == RCTR_INIT_SELF_MAP && rctr_userns_write_maps (c->userns, 0, err) < 0)
     return rctr_error_wrap (err, "map the container's user namespace");
+  /* Once mapped (a non-dumpable process may not write its own maps): the
+     container's root may not ptrace this process or open /proc/1/fd, where
+     it would find rctr's fds of the host (CVE-2016-9962).  Its mm belongs
+     to the initial user namespace, where the container has no capability. */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return rctr_make_error (err, errno, "prctl PR_SET_DUMPABLE");
   return 0;
 }
 
@@ -197,12 +203,19 @@ rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, in
       rctr_make_error (&err, errno, "setsid");
       goto fail;
     }
-  rctr_close_quietly (TAKE_FD (stagefd));
-  rctr_close_quietly (TAKE_FD (rootfd));
-  rctr_close_quietly (TAKE_FD (lowerfd));
-  rctr_close_quietly (TAKE_FD (scratchfd));
-  rctr_close_quietly (TAKE_FD (diskfd));
-  (void) upper_lock;
+  /* PID 1 keeps nothing of the host but its socket to rctr and the lock of
+     its upper layer on disk: no fd of the store, the image, a volume's
+     source, or whatever rctr's caller left open (CVE-2016-9962).  */
+  {
+    int keep[] = { sync, upper_lock };
+
+    stagefd = rootfd = lowerfd = scratchfd = diskfd = -1;
+    if (rctr_close_fds (3, keep, RCTR_ARRAY_SIZE (keep), false) < 0)
+      {
+        rctr_make_error (&err, errno, "close rctr's fds");
+        goto fail;
+      }
+  }
   rctr_pid1_main (c, sync, &running);
 
 fail:

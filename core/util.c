@@ -439,36 +439,100 @@ rctr_proc_fd_path (char *buf, size_t len, int fd)
   return buf;
 }
 
+static bool
+is_kept (int fd, const int *keep, size_t n_keep)
+{
+  size_t i;
+
+  for (i = 0; i < n_keep; i++)
+    if (keep[i] == fd)
+      return true;
+  return false;
+}
+
+static int
+close_one (int fd, bool cloexec_only)
+{
+  return cloexec_only ? fcntl (fd, F_SETFD, FD_CLOEXEC) : close (fd);
+}
+
+#if HAVE_DECL_SYS_CLOSE_RANGE
+/* close_range over [LOW, ~0] leaving out KEEP; -1 with errno ENOSYS (or the
+   EPERM of a seccomp filter) when the kernel will not.  */
+static int
+close_range_except (int low, const int *keep, size_t n_keep, bool cloexec_only)
+{
+  unsigned flags = cloexec_only ? CLOSE_RANGE_CLOEXEC : 0;
+  unsigned from = (unsigned) low;
+
+  for (;;)
+    {
+      /* The smallest kept fd at or above FROM bounds this range.  */
+      unsigned to = ~0U;
+      size_t i;
+
+      for (i = 0; i < n_keep; i++)
+        if (keep[i] >= 0 && (unsigned) keep[i] >= from && (unsigned) keep[i] - 1 < to)
+          to = (unsigned) keep[i] - 1;
+      if (to >= from && syscall (SYS_close_range, from, to, flags) < 0)
+        return -1;
+      if (to == ~0U)
+        return 0;
+      from = to + 2;
+    }
+}
+#endif
+
+int
+rctr_close_fds (int lowfd, const int *keep, size_t n_keep, bool cloexec_only)
+{
+  /* Without close_range: walk /proc/self/fd with getdents64 into a stack
+     buffer; no allocation, as the command's process (sharing PID 1's
+     memory until its exec) may not allocate.  */
+  char buf[4096];
+  int dfd;
+  long n;
+
+#if HAVE_DECL_SYS_CLOSE_RANGE
+  if (close_range_except (lowfd, keep, n_keep, cloexec_only) == 0)
+    return 0;
+  if (errno != ENOSYS && errno != EINVAL && errno != EPERM)
+    return -1;
+#endif
+  dfd = open ("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return -1;
+  while ((n = syscall (SYS_getdents64, dfd, buf, sizeof (buf))) > 0)
+    {
+      long off = 0;
+
+      while (off < n)
+        {
+          struct
+          {
+            uint64_t ino;
+            int64_t off;
+            unsigned short reclen;
+            unsigned char type;
+            char name[];
+          } *de = (void *) (buf + off);
+          char *end;
+          long fd = strtol (de->name, &end, 10);
+
+          off += de->reclen;
+          if (*end != '\0' || end == de->name || fd < lowfd || fd == dfd || is_kept ((int) fd, keep, n_keep))
+            continue;
+          (void) close_one ((int) fd, cloexec_only);
+        }
+    }
+  close (dfd);
+  return n < 0 ? -1 : 0;
+}
+
 int
 rctr_close_fds_from (int lowfd, bool cloexec_only)
 {
-  cleanup_dir DIR *dir = NULL;
-  struct dirent *de;
-  int r;
-
-#if HAVE_DECL_SYS_CLOSE_RANGE
-  r = (int) syscall (SYS_close_range, (unsigned) lowfd, ~0U, cloexec_only ? CLOSE_RANGE_CLOEXEC : 0);
-  if (r == 0)
-    return 0;
-  if (errno != ENOSYS && errno != EINVAL)
-    return -1;
-#endif
-  dir = opendir ("/proc/self/fd");
-  if (dir == NULL)
-    return -1;
-  while ((de = readdir (dir)) != NULL)
-    {
-      long fd = strtol (de->d_name, NULL, 10);
-
-      if (de->d_name[0] < '0' || de->d_name[0] > '9' || fd < lowfd || fd == dirfd (dir))
-        continue;
-      if (cloexec_only)
-        r = fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
-      else
-        r = close ((int) fd);
-      (void) r;
-    }
-  return 0;
+  return rctr_close_fds (lowfd, NULL, 0, cloexec_only);
 }
 
 static char *title_start;

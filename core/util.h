@@ -117,8 +117,10 @@ void rctr_strv_free (char **strv);
 /* Path of /proc/self/fd/FD in BUF (at least 32 bytes). */
 const char *rctr_proc_fd_path (char *buf, size_t len, int fd);
 
-/* Close every fd >= LOWFD (close_range, or a walk of /proc/self/fd on old
-   kernels); with CLOEXEC_ONLY they are marked close-on-exec instead. */
+/* Close every fd >= LOWFD but those in KEEP (close_range, or a walk of
+   /proc/self/fd where it is missing or refused); with CLOEXEC_ONLY they are
+   marked close-on-exec instead.  Allocates nothing. */
+int rctr_close_fds (int lowfd, const int *keep, size_t n_keep, bool cloexec_only);
 int rctr_close_fds_from (int lowfd, bool cloexec_only);
 
 /* Remember where main's argv lives, so that a long-lived process forked

@@ -73,6 +73,16 @@ t_is "$OUT" "/
 /" "the working directory is /"
 r run -q "$BB" rctr-probe fds
 t_is "$(echo "$OUT" | tr '\n' ' ')" "0 1 2 " "the command has only fds 0, 1 and 2"
+OUT=$(exec 7<"$BB" 8>"$T_DIR/leak"; timeout 60 "$RCTR" run -q "$BB" rctr-probe fds </dev/null)
+t_is "$(echo "$OUT" | tr '\n' ' ')" "0 1 2 " "fds rctr's caller leaves open do not reach the command"
+
+# PID 1 holds nothing of the host, and the command cannot look into it
+# (CVE-2016-9962): no way back to the store or the host through /proc/1/fd.
+r run -q "$BB" sh -c 'readlink /proc/1/fd/0 || echo no-readlink; cat /proc/1/environ >/dev/null 2>&1 || echo no-environ;
+  for fd in 3 4 5 6 7 8 9 10; do echo x > /proc/1/fd/$fd/../pwned-via-pid1 2>/dev/null; echo x > /proc/1/fd/$fd/etc/pwned 2>/dev/null; done; true'
+t_like "$OUT" "^no-readlink$" "PID 1's fds cannot be followed from the container"
+t_like "$OUT" "^no-environ$" "PID 1's environment cannot be read"
+t_is "$(find "$RCTR_TEST_WORK" "$RCTR_STORE" -name 'pwned*' 2>/dev/null | wc -l)" 0 "nothing was written through PID 1's fds"
 
 # The store's permissions.
 t_is "$(stat -c %a "$RCTR_STORE")" 700 "the store is 0700"
