@@ -130,6 +130,11 @@ import (struct rctr_store *s, const char *path, int fd, const struct stat *st, s
   if (rctr_store_prepare (s, err) < 0 || rctr_sha256_fd (fd, path, ret->digest, err) < 0)
     return -1;
   ret->hashed = true;
+  /* A new name for an image the store has (a copy, a touched file): a shared
+     lock is enough, and running containers of it hold one too.  */
+  r = take_image (s, ret->digest, ret, err);
+  if (r != 0)
+    return r < 0 ? -1 : rctr_store_index_put (s, st, ret->digest, err);
   /* Exclusive while unpacking: two starts of one new image unpack it once,
      and the second waits here, then finds it published.  */
   lock = rctr_store_lock (s, ret->digest, LOCK_EX, err);

@@ -29,6 +29,16 @@ r run -q --debug "$T_DIR/copy.tar" true
 t_like "$ERR" "image \(hashed\)" "a copy of the same archive: hashed, the image shared"
 t_is "$(ls "$RCTR_STORE/images" | wc -l)" 1 "still one image"
 
+# A new name for an image in use (a copy) starts without waiting for the
+# running container to end.
+bg_rctr "$T_DIR/long.out" run -q "$img" sh -c 'echo ready; sleep 30'
+wait_for "$T_DIR/long.out" ready
+cp "$img" "$T_DIR/copy2.tar"
+timeout 15 "$RCTR" run -q "$T_DIR/copy2.tar" echo started >"$T_DIR/out" 2>&1 </dev/null
+t_is "$(cat "$T_DIR/out")" started "a copy of an image in use starts while it runs"
+kill -TERM "$BG_PID"
+bg_wait
+
 # Two first starts of a new image at the same time unpack it once.
 cp "$IMAGES/busybox.tar.gz" "$T_DIR/race.tar.gz"
 for i in 1 2 3; do
