@@ -203,11 +203,13 @@ make_regular (struct rctr_extract *x, struct archive *a, struct archive_entry *e
     return rctr_make_error (err, errno, "create `/%s`", path);
   if (write_data (a, fd, path, sym_archive_entry_size (e), err) < 0)
     return -1;
-  apply_xattrs (x, fd, e);
   if (apply_owner_mode (fd, path, sym_archive_entry_uid (e), sym_archive_entry_gid (e),
                         sym_archive_entry_perm (e) & 07777, err)
       < 0)
     return -1;
+  /* After chown, which always drops security.capability (a file
+     capability, like ping's cap_net_raw, would be lost).  */
+  apply_xattrs (x, fd, e);
   entry_mtime (e, ts, &has_mtime);
   if (has_mtime && futimens (fd, ts) < 0)
     return rctr_make_error (err, errno, "set the times of `/%s`", path);

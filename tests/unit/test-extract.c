@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -267,6 +268,50 @@ test_hostile (void)
   tap_ok ((mode_of (base, "outside") & 07777) == 0755, "the deferred chmod did not follow the symlink out");
 }
 
+/* A file capability survives the unpack (chown drops security.capability,
+   so the attribute must come after it).  Only root may set one here. */
+static void
+test_file_caps (void)
+{
+  /* struct vfs_cap_data, revision 2, effective, permitted = CAP_NET_RAW (13). */
+  static const unsigned char cap[20] = { 0x01, 0x00, 0x00, 0x02, 0x00, 0x20, 0x00, 0x00 };
+  cleanup_free char *path = xasprintf ("%s/caps.tar", base);
+  cleanup_free char *root = NULL;
+  cleanup_free char *file = NULL;
+  struct archive *a = archive_write_new ();
+  struct archive_entry *e = archive_entry_new ();
+  struct rctr_unpack_stats st;
+  rctr_error_t err = NULL;
+  unsigned char got[32];
+  int rc;
+
+  archive_write_set_format_pax (a);
+  if (archive_write_open_filename (a, path) != ARCHIVE_OK)
+    abort ();
+  archive_entry_set_pathname (e, "ping");
+  archive_entry_set_filetype (e, AE_IFREG);
+  archive_entry_set_perm (e, 0755);
+  archive_entry_set_size (e, 4);
+  archive_entry_xattr_add_entry (e, "security.capability", cap, sizeof (cap));
+  if (archive_write_header (a, e) != ARCHIVE_OK || archive_write_data (a, "ping", 4) != 4)
+    abort ();
+  archive_entry_free (e);
+  archive_write_close (a);
+  archive_write_free (a);
+  root = unpack (path, &st, &rc, &err);
+  rctr_error_release (&err);
+  file = xasprintf ("%s/ping", root);
+  if (geteuid () != 0)
+    {
+      tap_ok (rc == 0 && st.xattrs_failed == 1, "a file capability that cannot be set is counted");
+      return;
+    }
+  tap_ok (rc == 0 && st.xattrs_failed == 0, "a file with a capability unpacks");
+  tap_ok (getxattr (file, "security.capability", got, sizeof (got)) == (ssize_t) sizeof (cap)
+              && memcmp (got, cap, sizeof (cap)) == 0,
+          "and keeps its capability (set after chown)");
+}
+
 static void
 test_bad (void)
 {
@@ -322,6 +367,7 @@ main (void)
   close (fd);
   test_ordinary ();
   test_hostile ();
+  test_file_caps ();
   test_bad ();
   cmd = xasprintf ("chmod -R u+rwX '%s' 2>/dev/null; rm -rf '%s'", base, base);
   if (system (cmd) != 0)
