@@ -100,7 +100,9 @@ try_openat2 (int rootfd, const char *path, int flags)
       if (fd >= 0 || errno != EAGAIN)
         break;
     }
-  if (fd < 0 && errno == ENOSYS)
+  /* ENOSYS before Linux 5.6; EPERM from the seccomp filter of an enclosing
+     container that does not know it: the walk does the same work.  */
+  if (fd < 0 && (errno == ENOSYS || (errno == EPERM && openat2_state == 0)))
     openat2_state = -1;
   else
     openat2_state = 1;
@@ -189,22 +191,40 @@ walk_in_root (int rootfd, const char *path, int flags)
 
       if (last)
         {
-          fd = openat (cur, comp, flags | O_NOFOLLOW | O_CLOEXEC);
-          if (fd >= 0 && (flags & O_PATH) && !(flags & O_NOFOLLOW))
-            {
-              struct stat st;
+          struct stat st;
 
-              if (fstat (fd, &st) < 0)
+          /* Look before opening: with O_DIRECTORY, opening a symlink with
+             O_NOFOLLOW fails with ENOTDIR, which does not say "symlink".  */
+          fd = openat (cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+          if (fd < 0)
+            return -1;
+          if (fstat (fd, &st) < 0)
+            {
+              rctr_close_quietly (fd);
+              return -1;
+            }
+          if (!S_ISLNK (st.st_mode))
+            {
+              if ((flags & O_DIRECTORY) && !S_ISDIR (st.st_mode))
                 {
                   rctr_close_quietly (fd);
+                  errno = ENOTDIR;
                   return -1;
                 }
-              if (!S_ISLNK (st.st_mode))
+              if (flags & O_PATH)
                 return fd;
               rctr_close_quietly (fd);
+              return openat (cur, comp, flags | O_NOFOLLOW | O_CLOEXEC);
             }
-          else if (fd >= 0 || errno != ELOOP || (flags & O_NOFOLLOW))
-            return fd;
+          if (flags & O_NOFOLLOW)
+            {
+              if ((flags & O_PATH) && !(flags & O_DIRECTORY))
+                return fd;
+              rctr_close_quietly (fd);
+              errno = ELOOP;
+              return -1;
+            }
+          rctr_close_quietly (fd);
         }
       else
         {

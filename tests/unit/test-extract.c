@@ -12,6 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "core/path.h"
 #include "core/util.h"
 #include "image/extract.h"
 #include "tests/unit/tap.h"
@@ -369,6 +370,13 @@ main (void)
   test_hostile ();
   test_file_caps ();
   test_bad ();
+  /* Again with the component walk that stands in for openat2 before Linux
+     5.6 (or where a seccomp filter refuses it).  */
+  tap_diag ("the same, with the user-space walk instead of openat2");
+  rctr_path_force_walk (true);
+  test_ordinary ();
+  test_hostile ();
+  rctr_path_force_walk (false);
   cmd = xasprintf ("chmod -R u+rwX '%s' 2>/dev/null; rm -rf '%s'", base, base);
   if (system (cmd) != 0)
     tap_diag ("could not remove %s", base);

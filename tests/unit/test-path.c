@@ -141,6 +141,18 @@ test_resolve (const char *mode)
   fd = rctr_open_in_root (rootfd, "", O_PATH | O_DIRECTORY, &err);
   tap_ok (same_file (fd, "root"), "%s: the empty path is the root", mode);
   close (fd);
+  fd = rctr_open_in_root (rootfd, "lib", O_PATH | O_DIRECTORY, &err);
+  tap_ok (same_file (fd, "root/usr/lib"), "%s: a final symlink to a directory, with O_DIRECTORY", mode);
+  close (fd);
+  fd = rctr_open_in_root (rootfd, "lib", O_RDONLY | O_DIRECTORY, &err);
+  tap_ok (same_file (fd, "root/usr/lib"), "%s: the same, opened for reading", mode);
+  close (fd);
+  fd = rctr_open_in_root (rootfd, "etc/passwd", O_PATH | O_DIRECTORY, &err);
+  tap_ok (fd < 0 && err && err->status == ENOTDIR, "%s: O_DIRECTORY on a file is ENOTDIR", mode);
+  rctr_error_release (&err);
+  fd = rctr_mkdir_p_in_root (rootfd, "lib", 0755, &err);
+  tap_ok (same_file (fd, "root/usr/lib"), "%s: mkdir -p of a symlink to a directory", mode);
+  close (fd);
 }
 
 static void
