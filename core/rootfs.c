@@ -95,7 +95,7 @@ prepare_upper (const struct rctr_container *c, int lowerfd, int stagefd, int bas
   if (fstat (lowerfd, &root) < 0)
     return rctr_make_error (err, errno, "stat the image root");
   if (mkdirat (basefd, "upper", 0700) < 0 || mkdirat (basefd, "work", 0700) < 0
-      || mkdirat (stagefd, "root", 0700) < 0)
+      || (mkdirat (stagefd, "root", 0700) < 0 && errno != EEXIST))
     return rctr_make_error (err, errno, "create the overlay directories");
   upper = openat (basefd, "upper", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (upper < 0)
@@ -265,20 +265,18 @@ int
 rctr_rootfs_disk_upper (int scratchfd, char *ret_name, size_t len, int *ret_lockfd, rctr_error_t *err)
 {
   char id[17];
-  cleanup_close int fd = -1;
+  int fd;
 
   /* Runs that were killed left theirs: they are unlocked now.  */
   rctr_remove_abandoned (scratchfd);
   if (rctr_random_hex (8, id, err) < 0)
     return -1;
   snprintf (ret_name, len, "run.%s", id);
-  if (mkdirat (scratchfd, ret_name, 0700) < 0)
-    return rctr_make_error (err, errno, "create the upper layer `%s` in the store", ret_name);
-  fd = openat (scratchfd, ret_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  /* Held by PID 1 for the container's life: no cleaning takes it meanwhile.  */
-  if (fd < 0 || flock (fd, LOCK_EX) < 0)
-    return rctr_make_error (err, errno, "lock the upper layer `%s`", ret_name);
-  *ret_lockfd = TAKE_FD (fd);
+  /* Locked by PID 1 for the container's life: no cleaning takes it meanwhile.  */
+  fd = rctr_make_locked_dir (scratchfd, ret_name, ret_lockfd, err);
+  if (fd < 0)
+    return rctr_error_wrap (err, "the upper layer in the store");
+  rctr_close_quietly (fd);
   return 0;
 }
 
@@ -295,6 +293,13 @@ rctr_rootfs_mount (const struct rctr_container *c, int lowerfd, int stagefd, int
         {
           *ret_overlay = true;
           return open_root (stagefd, err);
+        }
+      /* An upper layer on disk the kernel will not take (a store on NFS):
+         the tmpfs, which can do all but make directories opaque.  */
+      if (basefd != stagefd)
+        {
+          rctr_error_release (err);
+          return rctr_rootfs_mount (c, lowerfd, stagefd, stagefd, ret_overlay, err);
         }
       /* Before 5.11 a user namespace may not mount overlayfs: the caller
          says so and the root is the image itself, read-only.  */

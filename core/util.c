@@ -309,6 +309,103 @@ remove_contents (int dfd, const char *what, rctr_error_t *err)
   return 0;
 }
 
+int
+rctr_flock (int fd, int how)
+{
+  for (;;)
+    {
+      if (flock (fd, how) == 0)
+        return 0;
+      if (errno == EINTR)
+        continue;
+      if (errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOSYS)
+        return 1;
+      return -1;
+    }
+}
+
+int
+rctr_lock_dir (int parentfd, const char *name, int how, rctr_error_t *err)
+{
+  cleanup_free char *path = xasprintf ("%s/.lock", name);
+  cleanup_close int fd = openat (parentfd, path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    return rctr_make_error (err, errno, "open `%s`", path);
+  if (rctr_flock (fd, how) < 0)
+    {
+      if (errno == EWOULDBLOCK)
+        return -1;
+      return rctr_make_error (err, errno, "lock `%s`", path);
+    }
+  return TAKE_FD (fd);
+}
+
+int
+rctr_make_locked_dir (int parentfd, const char *name, int *ret_lockfd, rctr_error_t *err)
+{
+  char id[17];
+  cleanup_free char *tmp = NULL;
+  cleanup_close int lock = -1;
+  int fd;
+
+  if (rctr_random_hex (8, id, err) < 0)
+    return -1;
+  tmp = xasprintf ("new.%s", id);
+  if (mkdirat (parentfd, tmp, 0700) < 0)
+    return rctr_make_error (err, errno, "create `%s`", tmp);
+  lock = rctr_lock_dir (parentfd, tmp, LOCK_EX, err);
+  if (lock >= 0 && renameat (parentfd, tmp, parentfd, name) < 0)
+    rctr_make_error (err, errno, "rename `%s` to `%s`", tmp, name);
+  if (*err)
+    {
+      rctr_error_t ignored = NULL;
+
+      if (rctr_remove_tree_at (parentfd, tmp, &ignored) < 0)
+        rctr_error_release (&ignored);
+      return -1;
+    }
+  fd = openat (parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return rctr_make_error (err, errno, "open `%s`", name);
+  *ret_lockfd = TAKE_FD (lock);
+  return fd;
+}
+
+/* Is the entry NAME of DIRFD older than an hour? */
+static bool
+is_old (int dirfd, const char *name)
+{
+  struct stat st;
+  struct timespec now;
+
+  if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return false;
+  clock_gettime (CLOCK_REALTIME, &now);
+  return st.st_mtim.tv_sec + 3600 < now.tv_sec;
+}
+
+/* May NAME in DIRFD be removed: no living process holds its .lock?  */
+static bool
+is_abandoned (int dirfd, const char *name)
+{
+  cleanup_free char *path = NULL;
+  cleanup_close int lock = -1;
+  int r;
+
+  /* Being made: it gets its lock under this name, then a name of its own.  */
+  if (strncmp (name, "new.", 4) == 0)
+    return is_old (dirfd, name);
+  path = xasprintf ("%s/.lock", name);
+  lock = openat (dirfd, path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  if (lock < 0)
+    return is_old (dirfd, name);
+  r = rctr_flock (lock, LOCK_EX | LOCK_NB);
+  if (r == 0)
+    return true;
+  return r == 1 && is_old (dirfd, name);
+}
+
 void
 rctr_remove_abandoned (int dirfd)
 {
@@ -319,14 +416,11 @@ rctr_remove_abandoned (int dirfd)
     return;
   while ((de = readdir (dir)) != NULL)
     {
-      cleanup_close int entry = -1;
       rctr_error_t ignored = NULL;
 
-      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0
+          || !is_abandoned (dirfd, de->d_name))
         continue;
-      entry = openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (entry >= 0 && flock (entry, LOCK_EX | LOCK_NB) < 0)
-        continue; /* in use */
       if (rctr_remove_tree_at (dirfd, de->d_name, &ignored) < 0)
         rctr_error_release (&ignored);
     }

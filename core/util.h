@@ -87,9 +87,26 @@ int rctr_write_file_atomic (int dirfd, const char *name, const void *data, size_
 /* Create a directory 0700 if it does not exist and open it, refusing a symlink in its place. */
 int rctr_ensure_dir_at (int dirfd, const char *name, mode_t mode, rctr_error_t *err);
 
-/* Remove what is abandoned in DIRFD: every entry that is not a directory
-   locked (flock) by a living process.  Best effort: what cannot be removed
-   now is left for the next time.  */
+/* flock(2), again on EINTR.  0 when locked, 1 when the filesystem cannot
+   lock at all (ENOLCK, EOPNOTSUPP: some NFS set-ups; rctr then goes on
+   without), -1 with errno otherwise (EWOULDBLOCK with LOCK_NB). */
+int rctr_flock (int fd, int how);
+
+/* Make the directory NAME in PARENTFD, locked for as long as *RET_LOCKFD
+   (its .lock file, opened read-write as NFS needs) stays open: it is made
+   as "new.<random>" and renamed into place once locked, so that no
+   cleaning (rctr_remove_abandoned) takes it for abandoned in between.
+   Returns an fd of the directory. */
+int rctr_make_locked_dir (int parentfd, const char *name, int *ret_lockfd, rctr_error_t *err);
+
+/* Lock the directory NAME in PARENTFD the same way (its .lock file, made if
+   missing); the lock fd. */
+int rctr_lock_dir (int parentfd, const char *name, int how, rctr_error_t *err);
+
+/* Remove what is abandoned in DIRFD: every directory whose .lock no living
+   process holds.  Where the filesystem cannot lock, or an entry has no
+   .lock, only what is older than an hour.  Best effort: what cannot be
+   removed now is left for the next time.  */
 void rctr_remove_abandoned (int dirfd);
 
 /* Remove NAME under DIRFD and everything below it, never following symlinks. */

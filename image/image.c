@@ -43,6 +43,7 @@ unpack_in_userns (void *data, char *result, size_t len, rctr_error_t *err)
   cleanup_close int tmpfd = -1;
   cleanup_close int imagesfd = -1;
   cleanup_close int work = -1;
+  cleanup_close int lock = -1;
   cleanup_close int rootfd = -1;
   char suffix[17];
   cleanup_free char *workname = NULL;
@@ -58,11 +59,9 @@ unpack_in_userns (void *data, char *result, size_t len, rctr_error_t *err)
   if (rctr_random_hex (8, suffix, err) < 0)
     return -1;
   workname = xasprintf ("%s.%s", job->digest, suffix);
-  if (mkdirat (tmpfd, workname, 0700) < 0)
-    return rctr_make_error (err, errno, "create `tmp/%s` in the store", workname);
-  work = openat (tmpfd, workname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (work < 0 || flock (work, LOCK_EX) < 0)
-    return rctr_make_error (err, errno, "open `tmp/%s` in the store", workname);
+  work = rctr_make_locked_dir (tmpfd, workname, &lock, err);
+  if (work < 0)
+    return rctr_error_wrap (err, "the store's tmp/");
   if (mkdirat (work, "rootfs", 0755) < 0
       || (rootfd = openat (work, "rootfs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
     {
@@ -80,6 +79,16 @@ unpack_in_userns (void *data, char *result, size_t len, rctr_error_t *err)
     }
   if (renameat (tmpfd, workname, imagesfd, job->digest) < 0)
     {
+      /* Published meanwhile, where the filesystem cannot lock (some NFS):
+         the other copy is as good.  */
+      if (errno == ENOTEMPTY || errno == EEXIST)
+        {
+          rctr_error_t ignored = NULL;
+
+          if (rctr_remove_tree_at (tmpfd, workname, &ignored) < 0)
+            rctr_error_release (&ignored);
+          return 0;
+        }
       rctr_make_error (err, errno, "publish image %s in the store", job->digest);
       goto fail;
     }
@@ -167,7 +176,7 @@ import (struct rctr_store *s, const char *path, int fd, const struct stat *st, s
   if (rctr_store_index_put (s, st, ret->digest, err) < 0)
     return -1;
   /* Shared from now on: in use.  */
-  if (flock (lock, LOCK_SH) < 0)
+  if (rctr_flock (lock, LOCK_SH) < 0)
     return rctr_make_error (err, errno, "lock image %s", ret->digest);
   ret->rootfs_fd = rctr_store_open_rootfs (s, ret->digest, err);
   if (ret->rootfs_fd < 0)
@@ -351,7 +360,7 @@ remove_in_userns (void *data, char *result, size_t len, rctr_error_t *err)
   cleanup_close int tmpfd = openat (job->store_fd, "tmp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   cleanup_close int imagesfd
       = openat (job->store_fd, "images", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  cleanup_close int victim = -1;
+  cleanup_close int lock = -1;
   cleanup_free char *name = NULL;
   char suffix[17];
 
@@ -361,9 +370,9 @@ remove_in_userns (void *data, char *result, size_t len, rctr_error_t *err)
   /* Locked before it moves to tmp/, so no cleaner takes it for abandoned;
      once moved, no run can find it, and an interrupted removal is finished
      by the next cleaning.  */
-  victim = openat (imagesfd, job->digest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (victim < 0 || flock (victim, LOCK_EX) < 0)
-    return rctr_make_error (err, errno, "open image %s", job->digest);
+  lock = rctr_lock_dir (imagesfd, job->digest, LOCK_EX, err);
+  if (lock < 0)
+    return rctr_error_wrap (err, "image %s", job->digest);
   if (rctr_random_hex (8, suffix, err) < 0)
     return -1;
   name = xasprintf ("rm.%s.%s", job->digest, suffix);

@@ -207,10 +207,8 @@ rctr_store_lock (struct rctr_store *s, const char *digest, int how, rctr_error_t
 
   if (fd < 0)
     return rctr_make_error (err, errno, "open lock `%s/%s`", s->path, path);
-  while (flock (fd, how) < 0)
+  if (rctr_flock (fd, how) < 0)
     {
-      if (errno == EINTR)
-        continue;
       if (errno == EWOULDBLOCK)
         return -1;
       return rctr_make_error (err, errno, "lock `%s/%s`", s->path, path);

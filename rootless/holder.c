@@ -262,9 +262,8 @@ rctr_holder_open (const struct rctr_userns_plan *plan, rctr_error_t *err)
   lock = openat (rundir, lockfile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (lock < 0)
     return rctr_make_error (err, errno, "open lock `%s`", lockfile);
-  while (flock (lock, LOCK_EX) < 0)
-    if (errno != EINTR)
-      return rctr_make_error (err, errno, "lock `%s`", lockfile);
+  if (rctr_flock (lock, LOCK_EX) < 0)
+    return rctr_make_error (err, errno, "lock `%s`", lockfile);
   nsfd = open_recorded (rundir, pidfile, plan, &old);
   if (nsfd >= 0)
     return nsfd;

@@ -67,12 +67,32 @@ t_is "$OUT" 200 "the next run unpacks it whole"
 t_like "$ERR" "hashed and unpacked" "(unpacking it again)"
 t_is "$(ls "$RCTR_STORE/tmp" | wc -l)" 0 "and the interrupted unpack's leftovers are gone"
 
+# Cleaning tmp/: a directory whose .lock nobody holds goes; one being made
+# (new.*) or without a .lock stays while it is younger than an hour.
+mkdir -p "$RCTR_STORE/tmp/new.fresh" "$RCTR_STORE/tmp/nolock-fresh" "$RCTR_STORE/tmp/nolock-old" \
+  "$RCTR_STORE/tmp/abandoned"
+touch "$RCTR_STORE/tmp/abandoned/.lock"
+touch -d '2 hours ago' "$RCTR_STORE/tmp/nolock-old"
+cp "$IMAGES/busybox.tar.xz" "$T_DIR/clean.tar.xz"
+r run -q "$T_DIR/clean.tar.xz" true
+t_is "$(ls "$RCTR_STORE/tmp" | sort | tr '\n' ' ')" "new.fresh nolock-fresh " "an unpack cleans tmp/ of what is abandoned, and only that"
+rm -rf "$RCTR_STORE/tmp/new.fresh" "$RCTR_STORE/tmp/nolock-fresh"
+
+# Many starts at once with their upper layers in tmp/: none takes another's
+# directory for abandoned while it is being made.
+for i in $(seq 24); do
+  RCTR_UPPER=disk timeout 60 "$RCTR" run -q "$img" true >"$T_DIR/par$i.out" 2>&1 </dev/null &
+done
+wait
+t_is "$(cat "$T_DIR"/par*.out | grep -c .)" 0 "24 starts at once with the upper layer on disk: no failure"
+t_is "$(ls "$RCTR_STORE/tmp" | grep -c .)" 0 "and they leave nothing behind"
+
 # rctr images and rctr rmi.
 r images
 t_like "$OUT" "^IMAGE ID +UNPACKED +ENTRIES +SOURCE$" "rctr images has a header"
 t_like "$OUT" "^$(echo "$digest" | cut -c1-12) .* $T_DIR/img.tar$" "and lists the image with its source"
 r images -q
-t_is "$(echo "$OUT" | grep -c .)" 3 "rctr images -q: three ids"
+t_is "$(echo "$OUT" | grep -c .)" 4 "rctr images -q: four ids"
 r rmi "$(echo "$many" | cut -c1-10)"
 t_is "$RC" 0 "rctr rmi by id prefix"
 t_true "the image is gone" test ! -e "$RCTR_STORE/images/$many"
