@@ -260,53 +260,140 @@ rctr_ensure_dir_at (int dirfd, const char *name, mode_t mode, rctr_error_t *err)
   return fd;
 }
 
-static int remove_contents (int dfd, const char *what, rctr_error_t *err);
-
+/* Open the directory NAME of DFD to empty it.  It may have no write or
+   search permission for its owner (a 0555 directory from an image), so add
+   them: whoever may remove the tree may change its modes.  */
 static int
-remove_entry (int dfd, const char *name, rctr_error_t *err)
+open_to_empty (int dfd, const char *name, rctr_error_t *err)
 {
-  cleanup_close int child = -1;
+  cleanup_close int fd = openat (dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-  if (unlinkat (dfd, name, 0) == 0 || errno == ENOENT)
-    return 0;
-  if (errno != EISDIR && errno != EPERM)
-    return rctr_make_error (err, errno, "remove `%s`", name);
-
-  /* A directory: empty it first.  It may have no write or search permission
-     for its owner (a 0555 directory from an image), so add them: whoever
-     may remove the tree may change its modes.  */
-  child = openat (dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (child < 0 && errno == EACCES && fchmodat (dfd, name, 0700, 0) == 0)
-    child = openat (dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (child < 0)
+  if (fd < 0 && errno == EACCES && fchmodat (dfd, name, 0700, 0) == 0)
+    fd = openat (dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
     return rctr_make_error (err, errno, "open directory `%s`", name);
-  if (fchmod (child, 0700) < 0 && errno != EPERM)
+  if (fchmod (fd, 0700) < 0 && errno != EPERM)
     return rctr_make_error (err, errno, "chmod `%s`", name);
-  if (remove_contents (child, name, err) < 0)
-    return -1;
-  if (unlinkat (dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-    return rctr_make_error (err, errno, "remove directory `%s`", name);
-  return 0;
+  return TAKE_FD (fd);
 }
 
+/* A directory on the way down: the names of its subdirectories, and the
+   next one to remove. */
+struct rm_frame
+{
+  char **subs;
+  size_t n, next;
+};
+
+static void
+rm_frame_free (struct rm_frame *f)
+{
+  while (f->n > 0)
+    free (f->subs[--f->n]);
+  free (f->subs);
+  f->subs = NULL;
+}
+
+/* Remove every entry of DFD but directories, whose names go into F. */
 static int
-remove_contents (int dfd, const char *what, rctr_error_t *err)
+remove_files (int dfd, const char *what, struct rm_frame *f, rctr_error_t *err)
 {
   cleanup_dir DIR *dir = rctr_opendir_fd (dfd);
   struct dirent *de;
 
+  memset (f, 0, sizeof (*f));
   if (dir == NULL)
     return rctr_make_error (err, errno, "read directory `%s`", what);
   for (errno = 0; (de = readdir (dir)) != NULL; errno = 0)
     {
       if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
         continue;
-      if (remove_entry (dirfd (dir), de->d_name, err) < 0)
-        return -1;
+      if (unlinkat (dfd, de->d_name, 0) == 0 || errno == ENOENT)
+        continue;
+      if (errno != EISDIR && errno != EPERM)
+        return rctr_make_error (err, errno, "remove `%s`", de->d_name);
+      f->subs = xreallocarray (f->subs, f->n + 1, sizeof (char *));
+      f->subs[f->n++] = xstrdup (de->d_name);
     }
   if (errno != 0)
     return rctr_make_error (err, errno, "read directory `%s`", what);
   return 0;
+}
+
+/* Empty the directory NAME of DFD, and remove it: depth first, with one
+   directory open at a time and the way down kept as names, so that no
+   depth of an image's tree runs out of file descriptors.  */
+static int
+remove_dir (int dfd, const char *name, rctr_error_t *err)
+{
+  cleanup_close int cur = open_to_empty (dfd, name, err);
+  struct rm_frame *stack = NULL;
+  size_t depth = 0;
+  int r = -1;
+
+  if (cur < 0)
+    return -1;
+  stack = xmalloc (sizeof (*stack));
+  depth = 1;
+  if (remove_files (cur, name, &stack[0], err) < 0)
+    goto out;
+  for (;;)
+    {
+      struct rm_frame *top = &stack[depth - 1];
+      int next;
+
+      if (top->next < top->n)
+        {
+          const char *sub = top->subs[top->next++];
+
+          next = open_to_empty (cur, sub, err);
+          if (next < 0)
+            goto out;
+          rctr_close_quietly (cur);
+          cur = next;
+          stack = xreallocarray (stack, depth + 1, sizeof (*stack));
+          if (remove_files (cur, sub, &stack[depth++], err) < 0)
+            goto out;
+          continue;
+        }
+      rm_frame_free (top);
+      if (--depth == 0)
+        break;
+      /* Emptied: back up to its parent, and remove it there.  */
+      next = openat (cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (next < 0)
+        {
+          rctr_make_error (err, errno, "open a parent directory in `%s`", name);
+          goto out;
+        }
+      rctr_close_quietly (cur);
+      cur = next;
+      top = &stack[depth - 1];
+      if (unlinkat (cur, top->subs[top->next - 1], AT_REMOVEDIR) < 0 && errno != ENOENT)
+        {
+          rctr_make_error (err, errno, "remove directory `%s`", top->subs[top->next - 1]);
+          goto out;
+        }
+    }
+  if (unlinkat (dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    rctr_make_error (err, errno, "remove directory `%s`", name);
+  else
+    r = 0;
+out:
+  while (depth > 0)
+    rm_frame_free (&stack[--depth]);
+  free (stack);
+  return r;
+}
+
+static int
+remove_entry (int dfd, const char *name, rctr_error_t *err)
+{
+  if (unlinkat (dfd, name, 0) == 0 || errno == ENOENT)
+    return 0;
+  if (errno != EISDIR && errno != EPERM)
+    return rctr_make_error (err, errno, "remove `%s`", name);
+  return remove_dir (dfd, name, err);
 }
 
 int

@@ -406,6 +406,8 @@ rctr_image_remove (struct rctr_store *s, const char *digest, struct rctr_userns_
   struct remove_job job = { s->dirfd, digest };
   cleanup_close int lock = -1;
   cleanup_close int rootfs = -1;
+  rctr_error_t ignored = NULL;
+  int r;
 
   lock = rctr_store_lock (s, digest, LOCK_EX | LOCK_NB, err);
   if (lock < 0 && *err == NULL)
@@ -416,6 +418,13 @@ rctr_image_remove (struct rctr_store *s, const char *digest, struct rctr_userns_
   rootfs = rctr_store_open_rootfs (s, digest, err);
   if (rootfs < 0)
     return *err ? -1 : rctr_make_error (err, 0, "no image with id %.12s", digest);
-  drop_index_entries (s, digest);
-  return rctr_userns_run (plan, remove_in_userns, &job, NULL, 0, err);
+  r = rctr_userns_run (plan, remove_in_userns, &job, NULL, 0, err);
+  /* Out of images/ (even if deleting it from tmp/ failed, the next cleaning
+     finishes that): its index entries go too.  */
+  rctr_close_quietly (TAKE_FD (rootfs));
+  rootfs = rctr_store_open_rootfs (s, digest, &ignored);
+  if (rootfs < 0 && ignored == NULL)
+    drop_index_entries (s, digest);
+  rctr_error_release (&ignored);
+  return r;
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -168,6 +169,50 @@ test_rundir (void)
     tap_diag ("could not remove %s", base);
 }
 
+/* rctr_remove_tree_at: a tree deeper than the fds a process may open, with
+   a 0555 directory on the way, removed with only a few fds. */
+static void
+test_remove_deep (void)
+{
+  char base[] = "/tmp/rctr-test-rm-XXXXXX";
+  struct rlimit old, few = { 32, 32 };
+  rctr_error_t err = NULL;
+  cleanup_close int top = -1;
+  int cur, next, i, r;
+
+  if (mkdtemp (base) == NULL)
+    abort ();
+  top = open (base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cur = dup (top);
+  for (i = 0; i < 1500; i++)
+    {
+      if (mkdirat (cur, "d", 0755) < 0 || (next = openat (cur, "d", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        abort ();
+      close (cur);
+      cur = next;
+    }
+  close (openat (cur, "file", O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+  close (cur);
+  for (i = 0; i < 50; i++)
+    {
+      char name[32];
+
+      snprintf (name, sizeof (name), "wide%d", i);
+      mkdirat (top, name, 0555);
+    }
+  getrlimit (RLIMIT_NOFILE, &old);
+  setrlimit (RLIMIT_NOFILE, &few);
+  r = rctr_remove_tree_at (top, "d", &err);
+  setrlimit (RLIMIT_NOFILE, &old);
+  tap_ok (r == 0, "a tree 1500 deep is removed with 32 fds%s%s", err ? ": " : "", err ? err->msg : "");
+  rctr_error_release (&err);
+  close (top);
+  top = open ("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  tap_ok (rctr_remove_tree_at (top, base + 5, &err) == 0 && access (base, F_OK) < 0,
+          "and a directory of 0555 directories");
+  rctr_error_release (&err);
+}
+
 int
 main (void)
 {
@@ -175,5 +220,6 @@ main (void)
   test_index_key ();
   test_store ();
   test_rundir ();
+  test_remove_deep ();
   return tap_done ();
 }
