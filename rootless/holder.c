@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -136,14 +137,36 @@ stop_if_holder (pid_t pid)
   return kill (pid, SIGTERM) == 0;
 }
 
-/* The holder itself: in its new user namespace, wait to be mapped, then
-   sit there with nothing open until killed.  */
-static void __attribute__ ((noreturn)) holder_main (int ready, int go)
+/* Watch PIDFILE in RUNDIR, and RUNDIR itself: the holder is done when its
+   pid file is replaced (a new holder was recorded) or removed, or the
+   runtime directory is (logind removes /run/user/UID at logout).  */
+static int
+watch_record (int rundir, const char *pidfile)
+{
+  char path[96];
+  int ifd = inotify_init1 (IN_CLOEXEC);
+
+  if (ifd < 0)
+    return -1;
+  snprintf (path, sizeof (path), "/proc/self/fd/%d/%s", rundir, pidfile);
+  if (inotify_add_watch (ifd, path, IN_DELETE_SELF | IN_MOVE_SELF) < 0)
+    return -1;
+  snprintf (path, sizeof (path), "/proc/self/fd/%d", rundir);
+  if (inotify_add_watch (ifd, path, IN_DELETE_SELF | IN_MOVE_SELF) < 0)
+    return -1;
+  return ifd;
+}
+
+/* The holder itself: in its new user namespace, wait to be mapped and
+   recorded, then sit there with nothing open but a watch on its record,
+   until that goes or SIGTERM comes.  */
+static void __attribute__ ((noreturn)) holder_main (int ready, int go, int rundir, const char *pidfile)
 {
   struct holder_hello hello;
+  char events[4096];
   sigset_t all;
   char c = 0;
-  int null;
+  int null, ifd;
 
   hello.pid = (int32_t) getpid ();
   hello.errnum = unshare (CLONE_NEWUSER) < 0 ? errno : 0;
@@ -155,21 +178,31 @@ static void __attribute__ ((noreturn)) holder_main (int ready, int go)
   (void) chdir ("/");
   (void) prctl (PR_SET_NAME, HOLDER_NAME, 0, 0, 0);
   rctr_proctitle_set (HOLDER_NAME);
-  (void) rctr_close_fds_from (0, false);
+  ifd = watch_record (rundir, pidfile);
+  if (ifd < 0)
+    _exit (1);
+  {
+    int keep[] = { ifd };
+
+    (void) rctr_close_fds (3, keep, 1, false);
+  }
   null = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (null >= 0)
     {
       (void) dup2 (null, 0);
       (void) dup2 (null, 1);
       (void) dup2 (null, 2);
+      if (null > 2)
+        close (null);
     }
   /* SIGTERM (kill's default) ends it; everything else waits.  */
   sigfillset (&all);
   sigdelset (&all, SIGTERM);
   signal (SIGTERM, SIG_DFL);
   sigprocmask (SIG_SETMASK, &all, NULL);
-  for (;;)
-    pause ();
+  while (read (ifd, events, sizeof (events)) < 0 && errno == EINTR)
+    ;
+  _exit (0);
 }
 
 /* Start a holder for PLAN and record it in PIDFILE; called under the lock. */
@@ -207,7 +240,7 @@ spawn_holder (int rundir, const char *pidfile, const struct rctr_userns_plan *pl
       if (second < 0)
         _exit (1);
       if (second == 0)
-        holder_main (ready[1], go[0]);
+        holder_main (ready[1], go[0], rundir, pidfile);
       _exit (0);
     }
   rctr_close_quietly (TAKE_FD (ready[1]));
@@ -224,15 +257,18 @@ spawn_holder (int rundir, const char *pidfile, const struct rctr_userns_plan *pl
       rctr_make_error (err, hello.errnum, "create a user namespace");
       goto out;
     }
+  /* On any failure, closing GO makes the holder exit.  */
   if (rctr_userns_write_maps (plan, hello.pid, err) < 0)
-    goto out; /* closing GO makes the holder exit */
+    goto out;
+  snprintf (buf, sizeof (buf), "%d\n", (int) hello.pid);
+  if (rctr_write_file_atomic (rundir, pidfile, buf, strlen (buf), 0600, err) < 0)
+    goto out;
   if (rctr_write_all (go[1], "g", 1) < 0)
     {
       rctr_make_error (err, errno, "start the user namespace holder");
       goto out;
     }
-  snprintf (buf, sizeof (buf), "%d\n", (int) hello.pid);
-  r = rctr_write_file_atomic (rundir, pidfile, buf, strlen (buf), 0600, err);
+  r = 0;
 out:
   rctr_close_quietly (ready[0]);
   rctr_close_quietly (ready[1]);

@@ -3,6 +3,8 @@
 # keep-id, and real root.
 . "$RCTR_TEST_SRCDIR/tests/integration/lib.sh"
 
+# A process that runs (one that exited may wait as a zombie to be reaped).
+is_running () { [ -r "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" | grep -q '^Z'; }
 maps () { r run -q "$@" "$BB" sh -c 'cat /proc/self/uid_map /proc/self/gid_map | tr -s " " | sed "s/^ //"'; }
 first_range () { grep -E "^($ME|$MY_UID):" "$1" | head -n 1 | cut -d: -f2,3 | tr : ' '; }
 
@@ -90,8 +92,9 @@ if has_subid; then
   pid=$(cat "$T_DIR/xdg/rctr/userns-auto.pid")
   t_is "$(cat /proc/"$pid"/comm)" rctr-userns "the holder is named rctr-userns"
   t_like "$(tr '\0' ' ' </proc/"$pid"/cmdline)" "^rctr-userns" "and its command line says so"
-  t_is "$(ls -l /proc/"$pid"/fd | grep -c -- '->')" 3 "the holder keeps only stdin, stdout, stderr"
+  t_is "$(ls -l /proc/"$pid"/fd | grep -c -- '->')" 4 "the holder keeps only stdin, stdout, stderr, and a watch"
   t_is "$(readlink /proc/"$pid"/fd/1)" /dev/null "on /dev/null"
+  t_like "$(ls -l /proc/"$pid"/fd)" "anon_inode:inotify" "the watch: an inotify fd"
   with_log run -q "$BB" true
   with_log run -q "$BB" true
   t_is "$(helpers)" 2 "warm runs do not run the helpers"
@@ -100,9 +103,12 @@ if has_subid; then
   with_log run -q "$BB" cat /proc/self/uid_map
   t_is "$RC" 0 "a killed holder: the next run works"
   t_is "$(helpers)" 4 "and starts a new holder"
+  second=$(cat "$T_DIR/xdg/rctr/userns-auto.pid")
   echo 999999 >"$T_DIR/xdg/rctr/userns-auto.pid"
   with_log run -q "$BB" true
   t_is "$RC" 0 "a pid file naming no process: the next run works"
+  sleep 0.3
+  t_true "a holder whose record is replaced exits by itself" eval "! is_running $second"
   sleep 100 &
   other=$!
   echo "$other" >"$T_DIR/xdg/rctr/userns-auto.pid"
@@ -113,7 +119,12 @@ if has_subid; then
   with_log run -q --userns=keep-id "$BB" id -u
   t_is "$OUT" "$MY_UID" "keep-id has a holder of its own"
   t_true "recorded apart" test -f "$T_DIR/xdg/rctr/userns-keep-id.pid"
-  for f in "$T_DIR"/xdg/rctr/userns-*.pid; do kill "$(cat "$f")" 2>/dev/null; done
+  holders=$(cat "$T_DIR"/xdg/rctr/userns-*.pid)
+  rm -rf "$T_DIR/xdg"
+  sleep 0.3
+  alive=0
+  for p in $holders; do is_running "$p" && alive=$((alive + 1)); done
+  t_is "$alive" 0 "the holders exit when their runtime directory goes (logout)"
 else
   t_diag "not applicable: the holder (this user has no subordinate range)"
 fi

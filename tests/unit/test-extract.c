@@ -304,7 +304,10 @@ test_file_caps (void)
   file = xasprintf ("%s/ping", root);
   if (geteuid () != 0)
     {
-      tap_ok (rc == 0 && st.xattrs_failed == 1, "a file capability that cannot be set is counted");
+      /* pax archives may carry it twice (LIBARCHIVE.xattr and SCHILY.xattr).  */
+      tap_ok (rc == 0 && st.xattrs_failed >= 1,
+              "a file capability that cannot be set is counted (rc %d, %llu failed)", rc,
+              (unsigned long long) st.xattrs_failed);
       return;
     }
   tap_ok (rc == 0 && st.xattrs_failed == 0, "a file with a capability unpacks");
