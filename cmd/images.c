@@ -13,7 +13,9 @@
 static const char usage[] = "Usage: rctr images [-q]\n"
                             "\n"
                             "List the images in the store: id (the archive's SHA-256), when it was\n"
-                            "unpacked, its number of entries and the archive it came from.\n"
+                            "unpacked, its number of entries, the owners it could keep (ids:\n"
+                            "\"subordinate\" with a subordinate id range, \"single\" without one, when\n"
+                            "every file became root's, \"all\" as root) and the archive it came from.\n"
                             "\n"
                             "  -q, --quiet   print the full ids only\n"
                             "  -h, --help    print this help\n";
@@ -57,7 +59,7 @@ rctr_cmd_images (struct rctr_global_args *g, int argc, char **argv, rctr_error_t
       || rctr_image_list (&store, &infos, &n, err) < 0)
     goto out;
   if (!quiet)
-    printf ("%-12s  %-19s  %8s  %s\n", "IMAGE ID", "UNPACKED", "ENTRIES", "SOURCE");
+    printf ("%-12s  %-19s  %8s  %-11s  %s\n", "IMAGE ID", "UNPACKED", "ENTRIES", "IDS", "SOURCE");
   for (i = 0; i < n; i++)
     {
       char when[32] = "-";
@@ -71,8 +73,8 @@ rctr_cmd_images (struct rctr_global_args *g, int argc, char **argv, rctr_error_t
         }
       if (t > 0 && localtime_r (&t, &tm))
         strftime (when, sizeof (when), "%Y-%m-%d %H:%M:%S", &tm);
-      printf ("%.12s  %-19s  %8" PRIu64 "  %s\n", infos[i].digest, when, infos[i].entries,
-              infos[i].source ? infos[i].source : "-");
+      printf ("%.12s  %-19s  %8" PRIu64 "  %-11s  %s\n", infos[i].digest, when, infos[i].entries,
+              infos[i].ids ? infos[i].ids : "-", infos[i].source ? infos[i].source : "-");
     }
   status = 0;
 out:

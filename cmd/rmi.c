@@ -67,6 +67,7 @@ rctr_cmd_rmi (struct rctr_global_args *g, int argc, char **argv, rctr_error_t *e
   struct rctr_userns_plan plan;
   struct rctr_image_info *infos = NULL;
   cleanup_free char *path = NULL;
+  cleanup_free char *run_dir = NULL;
   bool all = false;
   size_t n = 0, i;
   int c, status = 125;
@@ -95,6 +96,8 @@ rctr_cmd_rmi (struct rctr_global_args *g, int argc, char **argv, rctr_error_t *e
     return 125;
   if (rctr_store_default_path (&path, err) < 0 || rctr_store_open (&store, path, false, err) < 0)
     goto out;
+  run_dir = rctr_store_run_dir (&store);
+  plan.run_dir = run_dir;
   if (store.dirfd < 0)
     {
       if (!all)

@@ -93,6 +93,7 @@ run (struct rctr_run_opts *o, struct run_ui *ui, rctr_error_t *err)
   struct rctr_container c;
   struct rctr_env env = { NULL, 0 };
   cleanup_free char *store_path = NULL;
+  cleanup_free char *run_dir = NULL;
   const char *overlay = getenv ("RCTR_OVERLAY");
   const char *upper = getenv ("RCTR_UPPER");
   cleanup_free char *scratch = NULL;
@@ -103,6 +104,8 @@ run (struct rctr_run_opts *o, struct run_ui *ui, rctr_error_t *err)
     return 125;
   if (rctr_store_default_path (&store_path, err) < 0 || rctr_store_open (&store, store_path, false, err) < 0)
     goto out;
+  run_dir = rctr_store_run_dir (&store);
+  plan.run_dir = run_dir;
   /* The store's owners follow --userns=auto's mapping, whatever this run's. */
   if (rctr_image_resolve (&store, o->image, o->userns == RCTR_USERNS_AUTO ? &plan : NULL, &img, err) < 0)
     goto out;

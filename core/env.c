@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/env.h"
 #include "core/path.h"
@@ -142,10 +143,12 @@ rctr_passwd_home (int rootfd, uid_t uid)
   cleanup_file FILE *f = NULL;
   rctr_error_t ignored = NULL;
   char line[1024];
+  struct stat st;
 
-  /* Read inside the image, never through a symlink out of it.  */
-  fd = rctr_open_in_root (rootfd, "etc/passwd", O_RDONLY, &ignored);
-  if (fd < 0)
+  /* Read inside the image, never through a symlink out of it; and only a
+     regular file (O_NONBLOCK: a fifo there must not hang the start).  */
+  fd = rctr_open_in_root (rootfd, "etc/passwd", O_RDONLY | O_NONBLOCK, &ignored);
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
     {
       rctr_error_release (&ignored);
       return xstrdup (uid == 0 ? "/root" : "/");

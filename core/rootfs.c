@@ -44,7 +44,7 @@ write_file_at (int dirfd, const char *name, const char *text, rctr_error_t *err)
 
   if (fd < 0)
     return rctr_make_error (err, errno, "create `%s`", name);
-  if (rctr_write_all (fd, text, strlen (text)) < 0 || fchmod (fd, 0644) < 0)
+  if (rctr_write_all (fd, text, strlen (text)) < 0 || fchmod (fd, 0644) < 0 || close (TAKE_FD (fd)) < 0)
     return rctr_make_error (err, errno, "write `%s`", name);
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,11 +39,40 @@ rctr_private_dir_open (int dirfd, const char *name, const char *display, rctr_er
   return TAKE_FD (fd);
 }
 
+/* Open the absolute PATH, each component from the root down: the ones that
+   exist are followed as they are (they are the user's own path), the
+   missing ones made 0700; the last one must pass rctr_private_dir_open.  */
+static int
+private_path_open (const char *path, rctr_error_t *err)
+{
+  cleanup_free char *copy = xstrdup (path);
+  cleanup_close int cur = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  char *p = copy + 1, *slash;
+
+  if (cur < 0)
+    return rctr_make_error (err, errno, "open /");
+  while ((slash = strchr (p, '/')) != NULL)
+    {
+      int next;
+
+      *slash = '\0';
+      if (*p && mkdirat (cur, p, 0700) < 0 && errno != EEXIST)
+        return rctr_make_error (err, errno, "create directory `%s`", copy);
+      next = *p ? openat (cur, p, O_PATH | O_DIRECTORY | O_CLOEXEC) : dup (cur);
+      if (next < 0)
+        return rctr_make_error (err, errno, "open directory `%s`", copy);
+      rctr_close_quietly (cur);
+      cur = next;
+      *slash = '/';
+      p = slash + 1;
+    }
+  return rctr_private_dir_open (cur, p, path, err);
+}
+
 int
-rctr_runtime_dir_open (rctr_error_t *err)
+rctr_runtime_dir_open (const char *fallback, rctr_error_t *err)
 {
   const char *xdg = getenv ("XDG_RUNTIME_DIR");
-  char name[32];
   cleanup_close int base = -1;
 
   if (xdg && xdg[0] == '/')
@@ -59,13 +89,7 @@ rctr_runtime_dir_open (rctr_error_t *err)
         }
       rctr_close_quietly (TAKE_FD (base));
     }
-  base = open ("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (base < 0)
-    return rctr_make_error (err, errno, "open /tmp");
-  snprintf (name, sizeof (name), "rctr-%u", (unsigned) geteuid ());
-  {
-    cleanup_free char *display = xasprintf ("/tmp/%s", name);
-
-    return rctr_private_dir_open (base, name, display, err);
-  }
+  if (fallback == NULL || fallback[0] != '/')
+    return rctr_make_error (err, 0, "no runtime directory: set XDG_RUNTIME_DIR");
+  return private_path_open (fallback, err);
 }

@@ -22,13 +22,24 @@ struct unpack_job
   const char *name;   /* the archive as the user named it */
   const char *source; /* its absolute path, for the record */
   const char *digest;
+  const struct rctr_userns_plan *plan; /* as it is once the namespace is made */
 };
+
+/* Which owners an unpack could keep, for the record: an image unpacked
+   with a single id (newuidmap failing, say) has all its files root's. */
+static const char *
+ids_kind (const struct rctr_userns_plan *plan)
+{
+  if (plan->host_uid == 0)
+    return "all";
+  return plan->writer == RCTR_MAP_HELPERS ? "subordinate" : "single";
+}
 
 static int
 write_info (int dirfd, const struct unpack_job *job, const struct rctr_unpack_stats *st, rctr_error_t *err)
 {
-  cleanup_free char *text = xasprintf ("source=%s\nimported=%" PRId64 "\nentries=%" PRIu64 "\n", job->source,
-                                       (int64_t) time (NULL), st->entries);
+  cleanup_free char *text = xasprintf ("source=%s\nimported=%" PRId64 "\nentries=%" PRIu64 "\nids=%s\n",
+                                       job->source, (int64_t) time (NULL), st->entries, ids_kind (job->plan));
 
   return rctr_write_file_atomic (dirfd, "info", text, strlen (text), 0600, err);
 }
@@ -131,6 +142,7 @@ import (struct rctr_store *s, const char *path, int fd, const struct stat *st, s
         struct rctr_image *ret, rctr_error_t *err)
 {
   struct rctr_userns_plan own_plan = { 0 };
+  cleanup_free char *run_dir = NULL;
   cleanup_free char *source = realpath (path, NULL);
   cleanup_close int lock = -1;
   char result[128] = "";
@@ -156,14 +168,16 @@ import (struct rctr_store *s, const char *path, int fd, const struct stat *st, s
       return -1;
     if (existing < 0)
       {
-        struct unpack_job job = { s->dirfd, fd, path, source ? source : path, ret->digest };
+        struct unpack_job job = { s->dirfd, fd, path, source ? source : path, ret->digest, NULL };
 
         if (plan == NULL)
           {
             if (rctr_userns_plan_init (&own_plan, RCTR_USERNS_AUTO, NULL, NULL, err) < 0)
               return -1;
+            own_plan.run_dir = run_dir = rctr_store_run_dir (s);
             plan = &own_plan;
           }
+        job.plan = plan;
         r = rctr_userns_run (plan, unpack_in_userns, &job, result, sizeof (result), err);
         rctr_userns_plan_release (&own_plan);
         if (r < 0)
@@ -251,6 +265,8 @@ read_info (int imagesfd, struct rctr_image_info *info)
         info->imported = strtoll (line + 9, NULL, 10);
       else if (strncmp (line, "entries=", 8) == 0)
         info->entries = strtoull (line + 8, NULL, 10);
+      else if (strncmp (line, "ids=", 4) == 0)
+        info->ids = xstrdup (line + 4);
     }
 }
 
@@ -321,7 +337,10 @@ rctr_image_info_free (struct rctr_image_info *infos, size_t n)
   size_t i;
 
   for (i = 0; i < n; i++)
-    free (infos[i].source);
+    {
+      free (infos[i].source);
+      free (infos[i].ids);
+    }
   free (infos);
 }
 

@@ -36,6 +36,7 @@ struct rctr_image_info
   char *source;     /* the archive's path when it was unpacked */
   int64_t imported; /* seconds since the epoch */
   uint64_t entries;
+  char *ids; /* the owners it keeps: "subordinate", "single" or "all" */
 };
 
 /* List the images of S into *RET (sorted by import time, newest first). */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "core/rundir.h"
@@ -112,6 +113,16 @@ rctr_store_close (struct rctr_store *s)
   s->dirfd = -1;
   free (s->path);
   s->path = NULL;
+}
+
+char *
+rctr_store_run_dir (const struct rctr_store *s)
+{
+  struct utsname u;
+
+  if (uname (&u) < 0)
+    snprintf (u.nodename, sizeof (u.nodename), "localhost");
+  return xasprintf ("%s/run/%s", s->path, u.nodename);
 }
 
 int

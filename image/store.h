@@ -38,6 +38,11 @@ int rctr_store_default_path (char **ret, rctr_error_t *err);
 int rctr_store_open (struct rctr_store *s, const char *path, bool create, rctr_error_t *err);
 void rctr_store_close (struct rctr_store *s);
 
+/* Where the user namespace holder is recorded when there is no
+   $XDG_RUNTIME_DIR: run/HOSTNAME in the store (the store may be shared by
+   the nodes of a cluster, each with holders of its own). */
+char *rctr_store_run_dir (const struct rctr_store *s);
+
 /* Make the store's subdirectories; needed before anything is written. */
 int rctr_store_prepare (struct rctr_store *s, rctr_error_t *err);
 

@@ -287,7 +287,7 @@ rctr_holder_open (const struct rctr_userns_plan *plan, rctr_error_t *err)
   int nsfd;
 
   holder_file_names (plan->mode, pidfile, lockfile, sizeof (pidfile));
-  rundir = rctr_runtime_dir_open (err);
+  rundir = rctr_runtime_dir_open (plan->run_dir, err);
   if (rundir < 0)
     return -1;
   nsfd = open_recorded (rundir, pidfile, plan, &old);

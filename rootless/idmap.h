@@ -58,7 +58,8 @@ struct rctr_userns_plan
   struct rctr_idmap gid_map;
   char newuidmap[PATH_MAX];
   char newgidmap[PATH_MAX];
-  char *notice; /* why fewer ids are mapped than asked for; NULL when none */
+  char *notice;        /* why fewer ids are mapped than asked for; NULL when none */
+  const char *run_dir; /* where the holder is recorded without $XDG_RUNTIME_DIR */
 };
 
 /* Parse "auto", "single" or "keep-id". */

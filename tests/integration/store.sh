@@ -89,8 +89,10 @@ t_is "$(ls "$RCTR_STORE/tmp" | grep -c .)" 0 "and they leave nothing behind"
 
 # rctr images and rctr rmi.
 r images
-t_like "$OUT" "^IMAGE ID +UNPACKED +ENTRIES +SOURCE$" "rctr images has a header"
+t_like "$OUT" "^IMAGE ID +UNPACKED +ENTRIES +IDS +SOURCE$" "rctr images has a header"
 t_like "$OUT" "^$(echo "$digest" | cut -c1-12) .* $T_DIR/img.tar$" "and lists the image with its source"
+if is_root; then ids=all; elif has_subid; then ids=subordinate; else ids=single; fi
+t_like "$OUT" "^$(echo "$digest" | cut -c1-12) .* $ids +$T_DIR/img.tar$" "and the owners it keeps ($ids)"
 r images -q
 t_is "$(echo "$OUT" | grep -c .)" 4 "rctr images -q: four ids"
 r rmi "$(echo "$many" | cut -c1-10)"

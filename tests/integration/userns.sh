@@ -129,6 +129,16 @@ else
   t_diag "not applicable: the holder (this user has no subordinate range)"
 fi
 
+# Without $XDG_RUNTIME_DIR (a batch job, say) the holder is recorded in the
+# store, per host: never at a predictable name in /tmp.
+if has_subid; then
+  OUT=$(env -u XDG_RUNTIME_DIR timeout 60 "$RCTR" run -q "$BB" sh -c 'cat /proc/self/uid_map | wc -l' </dev/null)
+  t_is "$OUT" 2 "no XDG_RUNTIME_DIR: the range is still used"
+  t_true "and the holder is recorded in the store" test -f "$RCTR_STORE/run/$(uname -n)/userns-auto.pid"
+  t_is "$(stat -c %a "$RCTR_STORE/run/$(uname -n)")" 700 "in a private directory"
+  kill "$(cat "$RCTR_STORE/run/$(uname -n)/userns-auto.pid")" 2>/dev/null
+fi
+
 # A runtime directory that is a symlink (someone else's trap) is refused, and
 # the run goes on without the holder.
 if has_subid; then

@@ -135,19 +135,19 @@ test_rundir (void)
     abort ();
   rctr = xasprintf ("%s/rctr", base);
   setenv ("XDG_RUNTIME_DIR", base, 1);
-  fd = rctr_runtime_dir_open (&err);
+  fd = rctr_runtime_dir_open (NULL, &err);
   tap_ok (fd >= 0 && stat (rctr, &st) == 0 && (st.st_mode & 07777) == 0700,
           "$XDG_RUNTIME_DIR/rctr made 0700");
   close (fd);
   chmod (rctr, 0755);
-  fd = rctr_runtime_dir_open (&err);
+  fd = rctr_runtime_dir_open (NULL, &err);
   tap_ok (fd < 0 && err && strstr (err->msg, "open to other users"), "refused when open to others: %s",
           err ? err->msg : "");
   rctr_error_release (&err);
   rmdir (rctr);
   if (symlink ("/tmp", rctr) < 0)
     abort ();
-  fd = rctr_runtime_dir_open (&err);
+  fd = rctr_runtime_dir_open (NULL, &err);
   tap_ok (fd < 0 && err && strstr (err->msg, "symlink"), "refused when a symlink: %s", err ? err->msg : "");
   rctr_error_release (&err);
   unlink (rctr);
@@ -157,13 +157,26 @@ test_rundir (void)
       mkdir (rctr, 0700);
       if (chown (rctr, 65534, 65534) < 0)
         abort ();
-      fd = rctr_runtime_dir_open (&err);
+      fd = rctr_runtime_dir_open (NULL, &err);
       tap_ok (fd < 0 && err && strstr (err->msg, "belongs to uid 65534"), "refused when another user's: %s",
               err ? err->msg : "");
       rctr_error_release (&err);
     }
   else
     tap_diag ("another user's directory: only root can make one to test with");
+  {
+    cleanup_free char *fallback = xasprintf ("%s/store/run/host", base);
+
+    unsetenv ("XDG_RUNTIME_DIR");
+    fd = rctr_runtime_dir_open (NULL, &err);
+    tap_ok (fd < 0 && err && strstr (err->msg, "XDG_RUNTIME_DIR"),
+            "no $XDG_RUNTIME_DIR and no fallback: said");
+    rctr_error_release (&err);
+    fd = rctr_runtime_dir_open (fallback, &err);
+    tap_ok (fd >= 0 && stat (fallback, &st) == 0 && (st.st_mode & 07777) == 0700,
+            "no $XDG_RUNTIME_DIR: the fallback is made, 0700, with its parents");
+    close (fd);
+  }
   cmd = xasprintf ("rm -rf '%s'", base);
   if (system (cmd) != 0)
     tap_diag ("could not remove %s", base);
