@@ -48,7 +48,7 @@ build () {
 demo () {
   install_deps
   build "$top"
-  say "making demo/busybox.tar from Debian's busybox-static"
+  say "making demo/busybox.tar.gz from Debian's busybox-static"
   rm -rf demo
   mkdir -p demo/rootfs/bin demo/rootfs/etc demo/rootfs/root demo/rootfs/tmp
   cp /bin/busybox demo/rootfs/bin/busybox
