@@ -372,6 +372,30 @@ struct remove_job
   const char *digest;
 };
 
+/* Does the record of image DIGEST say its unpack kept owners IDS? */
+static bool
+image_ids_are (struct rctr_store *s, const char *digest, const char *ids)
+{
+  struct rctr_image_info info;
+  bool same;
+
+  memset (&info, 0, sizeof (info));
+  memcpy (info.digest, digest, sizeof (info.digest));
+  if (s->dirfd < 0)
+    return false;
+  {
+    cleanup_close int imagesfd = openat (s->dirfd, "images", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+    if (imagesfd < 0)
+      return false;
+    read_info (imagesfd, &info);
+  }
+  same = info.ids && strcmp (info.ids, ids) == 0;
+  free (info.source);
+  free (info.ids);
+  return same;
+}
+
 static int
 remove_in_userns (void *data, char *result, size_t len, rctr_error_t *err)
 {
@@ -423,6 +447,7 @@ int
 rctr_image_remove (struct rctr_store *s, const char *digest, struct rctr_userns_plan *plan, rctr_error_t *err)
 {
   struct remove_job job = { s->dirfd, digest };
+  cleanup_close int nsfd = -1;
   cleanup_close int lock = -1;
   cleanup_close int rootfs = -1;
   rctr_error_t ignored = NULL;
@@ -437,6 +462,14 @@ rctr_image_remove (struct rctr_store *s, const char *digest, struct rctr_userns_
   rootfs = rctr_store_open_rootfs (s, digest, err);
   if (rootfs < 0)
     return *err ? -1 : rctr_make_error (err, 0, "no image with id %.12s", digest);
+  /* Files of subordinate ids can be removed only in a namespace that maps
+     them: without one now (newuidmap failing, say), leave the image whole. */
+  rctr_userns_prepare (plan, &nsfd);
+  if (plan->writer != RCTR_MAP_HELPERS && plan->host_uid != 0 && image_ids_are (s, digest, "subordinate"))
+    return rctr_make_error (err, 0,
+                            "image %.12s holds files of your subordinate ids, which cannot be removed "
+                            "without them: %s",
+                            digest, plan->notice ? plan->notice : "no subordinate range now");
   r = rctr_userns_run (plan, remove_in_userns, &job, NULL, 0, err);
   /* Out of images/ (even if deleting it from tmp/ failed, the next cleaning
      finishes that): its index entries go too.  */

@@ -2,14 +2,19 @@
  *
  * Layout (every directory 0700):
  *   images/DIGEST/rootfs   an unpacked image, read-only by convention
- *   images/DIGEST/info     where it came from ("key=value" lines)
+ *   images/DIGEST/info     where it came from and which owners it could keep
+ *                          ("key=value" lines)
+ *   images/DIGEST/.lock    the lock its unpack held, taken again to remove it
  *   index/KEY              symlink to DIGEST, KEY being an archive file's
  *                          identity (device, inode, size, mtime, ctime), so a
  *                          warm start never reads or hashes the archive
  *   locks/DIGEST.lock      flock: exclusive to unpack or remove, shared
  *                          while a container uses the image
- *   tmp/                   unpacks in progress, each flocked by its unpacker;
- *                          one left unlocked was interrupted and is removed
+ *   tmp/                   unpacks (DIGEST.X), removals (rm.DIGEST.X) and
+ *                          upper layers on disk (run.X) in progress, each
+ *                          locked through its .lock; an unlocked one was
+ *                          interrupted and is removed; new.X is being made
+ *   run/HOSTNAME/          the holder's record, without $XDG_RUNTIME_DIR
  * DIGEST is the SHA-256 of the archive.  An image appears in images/ only by
  * one rename() of a complete unpack, under its lock.
  */

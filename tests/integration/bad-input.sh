@@ -112,6 +112,11 @@ if has_subid; then
     "newuidmap failing: rctr says why, once"
   t_is "$(grep -c . "$T_DIR/err")" 1 "newuidmap failing: one line"
   t_is "$(tr -s ' ' <"$T_DIR/out" | sed 's/^ //')" "0 $MY_UID 1" "newuidmap failing: a single-id map"
+  # Removing an image of subordinate ids needs them: refused, and kept whole.
+  PATH=$T_DIR/fakebin:$PATH XDG_RUNTIME_DIR=$T_DIR/fakerun r rmi "$BB"
+  t_one_error_line "newuidmap failing: rmi of an image with subordinate owners" \
+    "holds files of your subordinate ids, which cannot be removed without them: .*newuidmap failed"
+  t_true "and the image is still there, whole" test -f "$RCTR_STORE/images/$(sha256sum "$BB" | cut -d' ' -f1)/rootfs/home/daemon/owned"
 else
   t_diag "not applicable: newuidmap failing (this user has no subordinate range)"
 fi
