@@ -150,6 +150,7 @@ walk_in_root (int rootfd, const char *path, int flags)
   for (;;)
     {
       char comp[NAME_MAX + 1];
+      struct stat st;
       char *slash, *next;
       size_t n;
       bool last;
@@ -189,71 +190,43 @@ walk_in_root (int rootfd, const char *path, int flags)
           continue;
         }
 
-      if (last)
+      /* Look before opening: with O_DIRECTORY, opening a symlink with
+         O_NOFOLLOW fails with ENOTDIR, which does not say "symlink".  */
+      fd = openat (cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        return -1;
+      if (fstat (fd, &st) < 0)
         {
-          struct stat st;
-
-          /* Look before opening: with O_DIRECTORY, opening a symlink with
-             O_NOFOLLOW fails with ENOTDIR, which does not say "symlink".  */
-          fd = openat (cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-          if (fd < 0)
-            return -1;
-          if (fstat (fd, &st) < 0)
-            {
-              rctr_close_quietly (fd);
-              return -1;
-            }
-          if (!S_ISLNK (st.st_mode))
-            {
-              if ((flags & O_DIRECTORY) && !S_ISDIR (st.st_mode))
-                {
-                  rctr_close_quietly (fd);
-                  errno = ENOTDIR;
-                  return -1;
-                }
-              if (flags & O_PATH)
-                return fd;
-              rctr_close_quietly (fd);
-              return openat (cur, comp, flags | O_NOFOLLOW | O_CLOEXEC);
-            }
-          if (flags & O_NOFOLLOW)
-            {
-              if ((flags & O_PATH) && !(flags & O_DIRECTORY))
-                return fd;
-              rctr_close_quietly (fd);
-              errno = ELOOP;
-              return -1;
-            }
           rctr_close_quietly (fd);
+          return -1;
         }
-      else
+      if (!S_ISLNK (st.st_mode))
         {
-          struct stat st;
-
-          fd = openat (cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-          if (fd < 0)
-            return -1;
-          if (fstat (fd, &st) < 0)
+          if (!S_ISDIR (st.st_mode) && (!last || (flags & O_DIRECTORY)))
             {
               rctr_close_quietly (fd);
+              errno = ENOTDIR;
               return -1;
             }
-          if (!S_ISLNK (st.st_mode))
+          if (!last)
             {
-              rctr_close_quietly (fd);
-              if (!S_ISDIR (st.st_mode))
-                {
-                  errno = ENOTDIR;
-                  return -1;
-                }
-              fd = openat (cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-              if (fd < 0)
-                return -1;
-              move_to (&cur, fd);
+              move_to (&cur, fd); /* an O_PATH fd of a directory serves as a dirfd */
               continue;
             }
+          if (flags & O_PATH)
+            return fd;
           rctr_close_quietly (fd);
+          return openat (cur, comp, flags | O_NOFOLLOW | O_CLOEXEC);
         }
+      if (last && (flags & O_NOFOLLOW))
+        {
+          if ((flags & O_PATH) && !(flags & O_DIRECTORY))
+            return fd;
+          rctr_close_quietly (fd);
+          errno = ELOOP;
+          return -1;
+        }
+      rctr_close_quietly (fd);
 
       /* COMP is a symlink: splice its target in front of the rest.  */
       {
