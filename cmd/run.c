@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "cmd/cmd.h"
 #include "cmd/run_opts.h"
+#include "core/caps.h"
 #include "core/container.h"
 #include "core/env.h"
 #include "core/util.h"
@@ -135,6 +137,19 @@ run (struct rctr_run_opts *o, struct run_ui *ui, rctr_error_t *err)
   c.tmpfs = o->tmpfs;
   c.n_tmpfs = o->n_tmpfs;
   c.debug = o->debug;
+  c.caps = rctr_caps_default ();
+  if (rctr_caps_tweak (&c.caps, o->cap_add, o->n_cap_add, o->cap_drop, o->n_cap_drop, err) < 0)
+    goto out;
+  c.no_new_privs = o->no_new_privs;
+  /* Where rctr itself was started with no_new_privs (inside another
+     container, or by a service manager), it cannot be cleared.  */
+  if (!c.no_new_privs && prctl (PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+    {
+      rctr_make_error (err, 0,
+                       "run: --security-opt no-new-privileges=false: no_new_privs is set on rctr itself "
+                       "(inherited from what started it) and cannot be cleared");
+      goto out;
+    }
   c.notify = on_event;
   c.notify_data = ui;
   if (rctr_container_prepare (&c, err) < 0 || build_env (o, &c, plan.inside_uid, &env, err) < 0)

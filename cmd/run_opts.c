@@ -34,6 +34,12 @@ const char rctr_run_usage[]
       "                             /etc/subuid has a range; single: only your own\n"
       "                             id, as root; keep-id: your own uid and gid inside\n"
       "      --read-only            make the root file system read-only\n"
+      "      --cap-add CAP[,CAP...], --cap-drop CAP[,CAP...]\n"
+      "                             add to or drop from docker's default capability\n"
+      "                             set (names with or without CAP_, or ALL)\n"
+      "      --security-opt no-new-privileges=false\n"
+      "                             let exec gain privileges (setuid, file\n"
+      "                             capabilities); set by default\n"
       "  -q, --quiet                say nothing but errors\n"
       "      --debug                print each step of the start with its time\n"
       "  -h, --help                 print this help\n"
@@ -52,6 +58,9 @@ enum
   OPT_USERNS,
   OPT_READ_ONLY,
   OPT_DEBUG,
+  OPT_CAP_ADD,
+  OPT_CAP_DROP,
+  OPT_SECURITY_OPT,
 };
 
 static void
@@ -109,6 +118,30 @@ parse_net (const char *arg, enum rctr_net_mode *ret, rctr_error_t *err)
   return 0;
 }
 
+/* Push each name of a comma list. */
+static void
+push_list (char ***v, size_t *n, const char *arg)
+{
+  cleanup_free char *copy = xstrdup (arg);
+  char *item, *save = NULL;
+
+  for (item = strtok_r (copy, ",", &save); item; item = strtok_r (NULL, ",", &save))
+    strv_push (v, n, xstrdup (item));
+}
+
+static int
+parse_security_opt (const char *arg, struct rctr_run_opts *o, rctr_error_t *err)
+{
+  if (strcmp (arg, "no-new-privileges") == 0 || strcmp (arg, "no-new-privileges=true") == 0
+      || strcmp (arg, "no-new-privileges:true") == 0)
+    o->no_new_privs = true;
+  else if (strcmp (arg, "no-new-privileges=false") == 0 || strcmp (arg, "no-new-privileges:false") == 0)
+    o->no_new_privs = false;
+  else
+    return rctr_make_error (err, 0, "run: --security-opt `%s`: expected no-new-privileges[=true|false]", arg);
+  return 0;
+}
+
 static int
 parse_one (int c, const char *arg, struct rctr_run_opts *o, rctr_error_t *err)
 {
@@ -152,6 +185,14 @@ parse_one (int c, const char *arg, struct rctr_run_opts *o, rctr_error_t *err)
     case OPT_READ_ONLY:
       o->read_only = true;
       return 0;
+    case OPT_CAP_ADD:
+      push_list (&o->cap_add, &o->n_cap_add, arg);
+      return 0;
+    case OPT_CAP_DROP:
+      push_list (&o->cap_drop, &o->n_cap_drop, arg);
+      return 0;
+    case OPT_SECURITY_OPT:
+      return parse_security_opt (arg, o, err);
     case 'q':
       o->quiet = true;
       return 0;
@@ -179,6 +220,9 @@ rctr_run_opts_parse (int argc, char **argv, struct rctr_run_opts *o, rctr_error_
     { "network", required_argument, NULL, OPT_NET },
     { "userns", required_argument, NULL, OPT_USERNS },
     { "read-only", no_argument, NULL, OPT_READ_ONLY },
+    { "cap-add", required_argument, NULL, OPT_CAP_ADD },
+    { "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+    { "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
     { "quiet", no_argument, NULL, 'q' },
     { "debug", no_argument, NULL, OPT_DEBUG },
     { "help", no_argument, NULL, 'h' },
@@ -189,6 +233,7 @@ rctr_run_opts_parse (int argc, char **argv, struct rctr_run_opts *o, rctr_error_
   memset (o, 0, sizeof (*o));
   o->net = RCTR_NET_NONE;
   o->userns = RCTR_USERNS_AUTO;
+  o->no_new_privs = true;
   opterr = 0;
   optind = 0;
   /* "+": options end at the image; the command's own options are its own.  */
@@ -216,6 +261,8 @@ rctr_run_opts_free (struct rctr_run_opts *o)
   rctr_strv_free (o->env_args);
   rctr_strv_free (o->env_files);
   rctr_strv_free (o->tmpfs);
+  rctr_strv_free (o->cap_add);
+  rctr_strv_free (o->cap_drop);
   for (i = 0; i < o->n_volumes; i++)
     rctr_volume_free (&o->volumes[i]);
   free (o->volumes);

@@ -25,6 +25,11 @@ struct rctr_run_opts
   const char *hostname;
   enum rctr_net_mode net;
   enum rctr_userns_mode userns;
+  char **cap_add; /* --cap-add, comma lists split */
+  size_t n_cap_add;
+  char **cap_drop;
+  size_t n_cap_drop;
+  bool no_new_privs; /* --security-opt no-new-privileges[=true|false], default true */
   bool read_only;
   bool quiet;
   bool debug;

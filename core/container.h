@@ -73,6 +73,10 @@ struct rctr_container
   char **tmpfs; /* --tmpfs destinations */
   size_t n_tmpfs;
 
+  /* hardening of the command's process */
+  uint64_t caps;     /* its capability sets (bounding, effective, permitted) */
+  bool no_new_privs; /* prctl(PR_SET_NO_NEW_PRIVS): exec gains no privilege */
+
   bool debug;
   void (*notify) (void *data, const struct rctr_event *ev);
   void *notify_data;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,6 +20,17 @@
 #define MS_SAFE (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+
+/* docker's defaults: what of /proc and /sys the kernel shares with the host
+   and a container has no business reading (kcore, keys...) or changing
+   (sysctls, sysrq).  */
+static const char *const masked_paths[] = { "/proc/acpi",        "/proc/kcore",
+                                            "/proc/keys",        "/proc/latency_stats",
+                                            "/proc/timer_list",  "/proc/timer_stats",
+                                            "/proc/sched_debug", "/proc/scsi",
+                                            "/sys/firmware",     "/sys/devices/virtual/powercap" };
+static const char *const readonly_paths[]
+    = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger" };
 
 static const struct
 {
@@ -160,6 +172,11 @@ rctr_mount_plan_build (const struct rctr_container *c, long devpts_gid, struct r
       op->source_is_dir = v->source_is_dir;
       op->readonly = v->readonly;
     }
+  /* Last, so that no volume or tmpfs undoes them.  */
+  for (i = 0; i < RCTR_ARRAY_SIZE (masked_paths); i++)
+    plan_add (plan, RCTR_OP_MASK, masked_paths[i], MS_RDONLY | MS_SAFE, NULL);
+  for (i = 0; i < RCTR_ARRAY_SIZE (readonly_paths); i++)
+    plan_add (plan, RCTR_OP_READONLY, readonly_paths[i], 0, NULL);
   return 0;
 }
 
@@ -260,6 +277,10 @@ op_what (const struct rctr_mount_op *op)
       return "devpts";
     case RCTR_OP_MQUEUE:
       return "mqueue";
+    case RCTR_OP_MASK:
+      return "a mask";
+    case RCTR_OP_READONLY:
+      return "a read-only bind";
     }
   return "?";
 }
@@ -315,6 +336,75 @@ mount_bind (int rootfd, const struct rctr_mount_op *op, int target, rctr_error_t
   return 0;
 }
 
+/* The host's /dev/null, checked to be the real 1:3 character device: what
+   masks files must read as nothing and refuse writes, whatever the host's
+   /dev holds.  */
+static int
+open_dev_null (rctr_error_t *err)
+{
+  cleanup_close int fd = open ("/dev/null", O_PATH | O_CLOEXEC);
+  struct stat st;
+
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return rctr_make_error (err, errno, "open /dev/null");
+  if (!S_ISCHR (st.st_mode) || major (st.st_rdev) != 1 || minor (st.st_rdev) != 3)
+    return rctr_make_error (err, 0, "/dev/null of the host is not the 1:3 character device");
+  return TAKE_FD (fd);
+}
+
+/* Hide DEST: /dev/null over a file, an empty read-only tmpfs over a
+   directory.  A path this kernel does not have is skipped.  Resolved in the
+   root without following a symlink: these are the new /proc and /sys.  */
+static int
+mask_path (int rootfd, const struct rctr_mount_op *op, rctr_error_t *err)
+{
+  cleanup_close int target = -1;
+  cleanup_close int null = -1;
+  char src[32];
+  struct stat st;
+
+  target = rctr_open_in_root (rootfd, op->dest, O_PATH | O_NOFOLLOW, err);
+  if (target < 0 && (*err)->status == ENOENT)
+    {
+      rctr_error_release (err);
+      return 0;
+    }
+  if (target < 0 || fstat (target, &st) < 0)
+    return target < 0 ? -1 : rctr_make_error (err, errno, "stat `%s`", op->dest);
+  if (S_ISDIR (st.st_mode))
+    {
+      if (mount_at ("tmpfs", target, "tmpfs", op->flags, "size=0,mode=0555") < 0)
+        return rctr_make_error (err, errno, "mask `%s` with an empty tmpfs", op->dest);
+      return 0;
+    }
+  null = open_dev_null (err);
+  if (null < 0)
+    return -1;
+  if (mount_at (rctr_proc_fd_path (src, sizeof (src), null), target, NULL, MS_BIND, NULL) < 0)
+    return rctr_make_error (err, errno, "mask `%s` with /dev/null", op->dest);
+  return 0;
+}
+
+/* Bind DEST onto itself and make that read-only. */
+static int
+readonly_path (int rootfd, const struct rctr_mount_op *op, rctr_error_t *err)
+{
+  cleanup_close int target = rctr_open_in_root (rootfd, op->dest, O_PATH | O_NOFOLLOW, err);
+  char path[32];
+
+  if (target < 0 && (*err)->status == ENOENT)
+    {
+      rctr_error_release (err);
+      return 0;
+    }
+  if (target < 0)
+    return -1;
+  rctr_proc_fd_path (path, sizeof (path), target);
+  if (mount (path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return rctr_make_error (err, errno, "bind `%s` read-only", op->dest);
+  return remount_dest_ro (rootfd, op->dest, err);
+}
+
 static int
 execute_op (const struct rctr_mount_op *op, int rootfd, bool read_only, rctr_error_t *err)
 {
@@ -340,6 +430,10 @@ execute_op (const struct rctr_mount_op *op, int rootfd, bool read_only, rctr_err
 
   if (op->ro_root_only && !read_only)
     return 0;
+  if (op->type == RCTR_OP_MASK)
+    return mask_path (rootfd, op, err);
+  if (op->type == RCTR_OP_READONLY)
+    return readonly_path (rootfd, op, err);
   target = op_target (rootfd, op, want_dir, err);
   if (target < 0 && op->ro_root_only && ((*err)->status == ENOENT || (*err)->status == EROFS))
     {
@@ -370,6 +464,8 @@ execute_op (const struct rctr_mount_op *op, int rootfd, bool read_only, rctr_err
     case RCTR_OP_BIND:
       return mount_bind (rootfd, op, target, err);
     case RCTR_OP_SYMLINK:
+    case RCTR_OP_MASK:
+    case RCTR_OP_READONLY:
       break;
     }
   if (r < 0)

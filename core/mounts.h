@@ -19,7 +19,9 @@ enum rctr_mount_op_type
   RCTR_OP_DEVPTS,   /* a new devpts instance */
   RCTR_OP_MQUEUE,   /* the mqueue of the new IPC namespace */
   RCTR_OP_SYMLINK,  /* DEST -> SOURCE */
-  RCTR_OP_BIND      /* SOURCE_FD bound at DEST (a volume), read-only when asked */
+  RCTR_OP_BIND,     /* SOURCE_FD bound at DEST (a volume), read-only when asked */
+  RCTR_OP_MASK,     /* DEST hidden: /dev/null over a file, an empty read-only tmpfs over a directory */
+  RCTR_OP_READONLY  /* DEST bound onto itself, read-only */
 };
 
 struct rctr_mount_op

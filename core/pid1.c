@@ -8,10 +8,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/caps.h"
 #include "core/env.h"
 #include "core/init.h"
 #include "core/util.h"
@@ -26,6 +28,8 @@ struct exec_failure
 enum
 {
   STAGE_CHDIR,
+  STAGE_CAPS,
+  STAGE_NO_NEW_PRIVS,
   STAGE_EXEC
 };
 
@@ -86,6 +90,7 @@ exec_in_path (char *const *argv, char *const *envp)
 struct spawn
 {
   const struct rctr_container *c;
+  struct rctr_caps_prep caps;  /* made by PID 1, applied by the child */
   struct exec_failure failure; /* written by the child, in PID 1's memory */
 };
 
@@ -124,6 +129,18 @@ command_main (void *arg)
       s->failure = (struct exec_failure){ STAGE_EXEC, errno };
       child_exit (126);
     }
+  /* In runc's order, last before exec: the capability sets, then
+     no_new_privs (then seccomp, which needs it).  */
+  if (rctr_caps_apply (&s->caps) < 0)
+    {
+      s->failure = (struct exec_failure){ STAGE_CAPS, errno };
+      child_exit (125);
+    }
+  if (c->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    {
+      s->failure = (struct exec_failure){ STAGE_NO_NEW_PRIVS, errno };
+      child_exit (125);
+    }
   s->failure = (struct exec_failure){ STAGE_EXEC, exec_in_path (c->argv, c->env) };
   child_exit (s->failure.errnum == ENOENT ? 127 : 126);
 }
@@ -141,6 +158,13 @@ report_exec_failure (const struct rctr_container *c, int sync, pid_t pid, const 
     {
       msg.exit_code = 125;
       snprintf (msg.text, sizeof (msg.text), "workdir `%s`: %s", c->workdir ? c->workdir : "/",
+                strerror (f->errnum));
+    }
+  else if (f->stage == STAGE_CAPS || f->stage == STAGE_NO_NEW_PRIVS)
+    {
+      msg.exit_code = 125;
+      snprintf (msg.text, sizeof (msg.text), "%s: %s",
+                f->stage == STAGE_CAPS ? "set the command's capabilities" : "set no_new_privs",
                 strerror (f->errnum));
     }
   else
@@ -163,15 +187,19 @@ static char spawn_stack[64 * 1024] __attribute__ ((aligned (16)));
 void
 rctr_pid1_main (const struct rctr_container *c, int sync, struct rctr_sync_msg *running)
 {
-  struct spawn s = { c, { STAGE_EXEC, 0 } };
+  struct spawn s = { c, { NULL, 0, 0 }, { STAGE_EXEC, 0 } };
+  rctr_error_t err = NULL;
   sigset_t set;
   pid_t pid;
 
+  if (rctr_caps_prepare (c->caps, &s.caps, &err) < 0)
+    {
+      (void) rctr_sync_send_error (sync, err, 125);
+      _exit (125);
+    }
   pid = clone (command_main, spawn_stack + sizeof (spawn_stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &s);
   if (pid < 0)
     {
-      rctr_error_t err = NULL;
-
       rctr_make_error (&err, errno, "start the command");
       (void) rctr_sync_send_error (sync, err, 125);
       _exit (125);
@@ -179,9 +207,12 @@ rctr_pid1_main (const struct rctr_container *c, int sync, struct rctr_sync_msg *
   /* Back here once the command has exec'd, or failed to.  */
   if (s.failure.errnum != 0)
     report_exec_failure (c, sync, pid, &s.failure);
+  rctr_caps_prep_release (&s.caps);
   rctr_step (running, "exec");
   (void) rctr_sync_send (sync, running);
   close (sync);
+  /* PID 1 needs no capability to reap and to forward signals.  */
+  (void) rctr_caps_drop_all ();
 
   /* rctr blocked these before clone; they wait here to be taken.  */
   rctr_forwarded_signals (&set);
