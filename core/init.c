@@ -1,10 +1,10 @@
 /* rctr - the init sequence inside the container; see init.h.
  *
  * The order is runc's standard init (libcontainer/standard_init_linux.go):
- * the root and its mounts, pivot_root, hostname, network; then the
- * hardening that belongs to the isolation work (masked and read-only paths
- * here; capabilities, no_new_privs and seccomp in the command's process,
- * last before exec); then the command.
+ * the root and its mounts (the masked and read-only paths of /proc and /sys
+ * last among them), pivot_root, hostname, network, a new session keyring;
+ * then the command, whose process sets its capabilities and no_new_privs
+ * last before exec.
  */
 #include <config.h>
 
@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/keyctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -193,9 +195,15 @@ rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, in
     goto fail;
   rctr_step (&running, "hostname+lo");
 
-  /* Here the isolation work adds the masked and read-only paths of /proc
-     and /sys, the session keyring, and in the command's process the
-     capability sets, no_new_privs and the seccomp filter.  */
+  /* A session keyring of the container's own: the kernel keyring is not
+     namespaced, and the host session's may hold its user's credentials
+     (Kerberos tickets on HPC nodes).  As runc's init; where keyrings are
+     not built in, there is nothing to leave.  */
+  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+    {
+      rctr_make_error (&err, errno, "join a new session keyring");
+      goto fail;
+    }
 
   /* A session of its own: no controlling terminal shared with the host.  */
   if (setsid () < 0)

@@ -58,6 +58,12 @@ fi
 r run -q --security-opt seccomp=x.json "$BB" true
 t_one_error_line "an unknown --security-opt" "--security-opt \`seccomp=x.json\`: expected no-new-privileges"
 
+# A session keyring of the container's own.
+host_keyring=$("$RCTR_TEST_PROBE" keyring)
+r run -q "$BB" rctr-probe keyring
+t_like "$OUT" "^[0-9]+$" "the container has a session keyring"
+t_true "not the host's ($host_keyring)" test "$OUT" != "$host_keyring"
+
 # Masked and read-only paths, where this kernel has them.
 r run -q "$BB" sh -c 'for p in /proc/kcore /proc/keys /proc/timer_list /proc/latency_stats /proc/sched_debug /proc/timer_stats; do
     [ -e $p ] && echo "$p $(stat -c %t:%T $p) $(head -c 16 $p | wc -c)"; done
