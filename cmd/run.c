@@ -86,6 +86,27 @@ build_env (const struct rctr_run_opts *o, const struct rctr_container *c, uid_t 
 
 static char *default_command[] = { (char *) "/bin/sh", NULL };
 
+/* The command's seccomp filter: compiled once per profile and capability
+   set, then read from the store's cache.  */
+static int
+prepare_seccomp (const struct rctr_run_opts *o, struct run_ui *ui, struct rctr_store *store, uint64_t caps,
+                 struct rctr_seccomp_bpf *bpf, rctr_error_t *err)
+{
+  cleanup_free char *cache = NULL;
+  cleanup_free char *notice = NULL;
+
+  if (o->seccomp_unconfined)
+    return 0;
+  cache = xasprintf ("%s/seccomp", store->path);
+  if (rctr_seccomp_prepare (o->seccomp, caps, cache, bpf, &notice, err) < 0)
+    return -1;
+  if (notice && !ui->quiet)
+    rctr_print_line ("warning: ", notice);
+  if (o->debug)
+    print_step (ui, "seccomp", rctr_now_ns ());
+  return 0;
+}
+
 static int
 run (struct rctr_run_opts *o, struct run_ui *ui, rctr_error_t *err)
 {
@@ -94,6 +115,7 @@ run (struct rctr_run_opts *o, struct run_ui *ui, rctr_error_t *err)
   struct rctr_image img = { .rootfs_fd = -1, .lock_fd = -1 };
   struct rctr_container c;
   struct rctr_env env = { NULL, 0 };
+  struct rctr_seccomp_bpf bpf = { NULL, 0 };
   cleanup_free char *store_path = NULL;
   cleanup_free char *run_dir = NULL;
   const char *overlay = getenv ("RCTR_OVERLAY");
@@ -141,6 +163,9 @@ run (struct rctr_run_opts *o, struct run_ui *ui, rctr_error_t *err)
   if (rctr_caps_tweak (&c.caps, o->cap_add, o->n_cap_add, o->cap_drop, o->n_cap_drop, err) < 0)
     goto out;
   c.no_new_privs = o->no_new_privs;
+  if (prepare_seccomp (o, ui, &store, c.caps, &bpf, err) < 0)
+    goto out;
+  c.seccomp = o->seccomp_unconfined ? NULL : &bpf;
   /* Where rctr itself was started with no_new_privs (inside another
      container, or by a service manager), it cannot be cleared.  */
   if (!c.no_new_privs && prctl (PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
@@ -163,6 +188,7 @@ run (struct rctr_run_opts *o, struct run_ui *ui, rctr_error_t *err)
 out:
   rctr_container_release (&c);
   rctr_env_free (&env);
+  rctr_seccomp_bpf_release (&bpf);
   rctr_image_release (&img);
   rctr_store_close (&store);
   rctr_userns_plan_release (&plan);

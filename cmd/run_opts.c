@@ -40,6 +40,9 @@ const char rctr_run_usage[]
       "      --security-opt no-new-privileges=false\n"
       "                             let exec gain privileges (setuid, file\n"
       "                             capabilities); set by default\n"
+      "      --security-opt seccomp=PROFILE.json|unconfined\n"
+      "                             the seccomp profile (docker's JSON format)\n"
+      "                             instead of rctr's default, or none\n"
       "  -q, --quiet                say nothing but errors\n"
       "      --debug                print each step of the start with its time\n"
       "  -h, --help                 print this help\n"
@@ -137,8 +140,22 @@ parse_security_opt (const char *arg, struct rctr_run_opts *o, rctr_error_t *err)
     o->no_new_privs = true;
   else if (strcmp (arg, "no-new-privileges=false") == 0 || strcmp (arg, "no-new-privileges:false") == 0)
     o->no_new_privs = false;
+  else if (strcmp (arg, "seccomp=unconfined") == 0 || strcmp (arg, "seccomp:unconfined") == 0)
+    {
+      o->seccomp_unconfined = true;
+      o->seccomp = NULL;
+    }
+  else if ((strncmp (arg, "seccomp=", 8) == 0 || strncmp (arg, "seccomp:", 8) == 0) && arg[8])
+    {
+      o->seccomp_unconfined = false;
+      o->seccomp = arg + 8;
+    }
   else
-    return rctr_make_error (err, 0, "run: --security-opt `%s`: expected no-new-privileges[=true|false]", arg);
+    return rctr_make_error (
+        err, 0,
+        "run: --security-opt `%s`: expected no-new-privileges[=true|false], seccomp=PROFILE.json "
+        "or seccomp=unconfined",
+        arg);
   return 0;
 }
 

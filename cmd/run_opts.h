@@ -29,7 +29,9 @@ struct rctr_run_opts
   size_t n_cap_add;
   char **cap_drop;
   size_t n_cap_drop;
-  bool no_new_privs; /* --security-opt no-new-privileges[=true|false], default true */
+  bool no_new_privs;   /* --security-opt no-new-privileges[=true|false], default true */
+  const char *seccomp; /* --security-opt seccomp=PROFILE.json; NULL: the default */
+  bool seccomp_unconfined;
   bool read_only;
   bool quiet;
   bool debug;

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/sync.h"
+#include "core/seccomp.h"
 #include "rootless/idmap.h"
 
 enum rctr_net_mode
@@ -74,8 +75,9 @@ struct rctr_container
   size_t n_tmpfs;
 
   /* hardening of the command's process */
-  uint64_t caps;     /* its capability sets (bounding, effective, permitted) */
-  bool no_new_privs; /* prctl(PR_SET_NO_NEW_PRIVS): exec gains no privilege */
+  uint64_t caps;                          /* its capability sets (bounding, effective, permitted) */
+  bool no_new_privs;                      /* prctl(PR_SET_NO_NEW_PRIVS): exec gains no privilege */
+  const struct rctr_seccomp_bpf *seccomp; /* its filter; NULL: unconfined */
 
   bool debug;
   void (*notify) (void *data, const struct rctr_event *ev);

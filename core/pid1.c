@@ -30,6 +30,7 @@ enum
   STAGE_CHDIR,
   STAGE_CAPS,
   STAGE_NO_NEW_PRIVS,
+  STAGE_SECCOMP,
   STAGE_EXEC
 };
 
@@ -129,8 +130,15 @@ command_main (void *arg)
       s->failure = (struct exec_failure){ STAGE_EXEC, errno };
       child_exit (126);
     }
-  /* In runc's order, last before exec: the capability sets, then
-     no_new_privs (then seccomp, which needs it).  */
+  /* In runc's order, last before exec: the capability sets, no_new_privs,
+     then the seccomp filter, as late as can be.  Without no_new_privs the
+     kernel takes a filter only from a holder of CAP_SYS_ADMIN: then it
+     comes first, while the full set is still there.  */
+  if (!c->no_new_privs && c->seccomp && rctr_seccomp_load (c->seccomp) < 0)
+    {
+      s->failure = (struct exec_failure){ STAGE_SECCOMP, errno };
+      child_exit (125);
+    }
   if (rctr_caps_apply (&s->caps) < 0)
     {
       s->failure = (struct exec_failure){ STAGE_CAPS, errno };
@@ -139,6 +147,11 @@ command_main (void *arg)
   if (c->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     {
       s->failure = (struct exec_failure){ STAGE_NO_NEW_PRIVS, errno };
+      child_exit (125);
+    }
+  if (c->no_new_privs && c->seccomp && rctr_seccomp_load (c->seccomp) < 0)
+    {
+      s->failure = (struct exec_failure){ STAGE_SECCOMP, errno };
       child_exit (125);
     }
   s->failure = (struct exec_failure){ STAGE_EXEC, exec_in_path (c->argv, c->env) };
@@ -160,11 +173,13 @@ report_exec_failure (const struct rctr_container *c, int sync, pid_t pid, const 
       snprintf (msg.text, sizeof (msg.text), "workdir `%s`: %s", c->workdir ? c->workdir : "/",
                 strerror (f->errnum));
     }
-  else if (f->stage == STAGE_CAPS || f->stage == STAGE_NO_NEW_PRIVS)
+  else if (f->stage == STAGE_CAPS || f->stage == STAGE_NO_NEW_PRIVS || f->stage == STAGE_SECCOMP)
     {
       msg.exit_code = 125;
       snprintf (msg.text, sizeof (msg.text), "%s: %s",
-                f->stage == STAGE_CAPS ? "set the command's capabilities" : "set no_new_privs",
+                f->stage == STAGE_CAPS           ? "set the command's capabilities"
+                : f->stage == STAGE_NO_NEW_PRIVS ? "set no_new_privs"
+                                                 : "load the seccomp filter",
                 strerror (f->errnum));
     }
   else

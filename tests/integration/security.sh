@@ -55,12 +55,64 @@ if command -v setpriv >/dev/null; then
 else
   t_skip "no-new-privileges=false where rctr has it already" "setpriv is not installed"
 fi
-r run -q --security-opt seccomp=x.json "$BB" true
-t_one_error_line "an unknown --security-opt" "--security-opt \`seccomp=x.json\`: expected no-new-privileges"
+r run -q --security-opt label=disable "$BB" true
+t_one_error_line "an unknown --security-opt" "--security-opt \`label=disable\`: expected no-new-privileges"
+
+# seccomp: the default filter.
+r run -q "$BB" grep -E "^Seccomp:" /proc/self/status
+t_is "$OUT" "Seccomp:	2" "Seccomp: 2 (a filter) by default"
+r run -q "$BB" rctr-probe syscalls
+for s in keyctl add_key request_key bpf perf_event_open swapon swapoff mount umount2 unshare setns kexec_load \
+  init_module finit_module open_by_handle_at reboot ptrace-pid1 open_tree move_mount fsopen fsmount mount_setattr \
+  clone-newuser; do
+  t_like "$OUT" "^$s EPERM$" "seccomp: $s gets EPERM"
+done
+t_like "$OUT" "^clone3-newuser ENOSYS$" "seccomp: clone3 gets ENOSYS (libc falls back to clone)"
+t_like "$OUT" "^io_uring_setup ENOSYS$" "seccomp: io_uring is left out (ENOSYS)"
+t_like "$OUT" "^unknown-syscall-1000 ENOSYS$" "seccomp: a syscall it does not know gets ENOSYS"
+if [ "$(uname -m)" = x86_64 ]; then
+  for s in x32-keyctl x32-unshare i386-keyctl i386-unshare; do
+    t_like "$OUT" "^$s (EPERM|ENOSYS)$" "seccomp: $s is blocked too (other ABIs)"
+  done
+fi
+t_like "$OUT" "^getpid ok$" "seccomp: what programs need goes through"
+r run -q --cap-add SYS_ADMIN "$BB" rctr-probe syscalls
+t_like "$OUT" "^unshare ok$" "seccomp: unshare with CAP_SYS_ADMIN"
+t_like "$OUT" "^keyctl EPERM$" "seccomp: keyctl still EPERM with CAP_SYS_ADMIN"
+r run -q --security-opt seccomp=unconfined "$BB" grep -E "^Seccomp:" /proc/self/status
+t_is "$OUT" "Seccomp:	0" "--security-opt seccomp=unconfined: no filter"
+t_true "the compiled program is cached in the store" sh -c "ls '$RCTR_STORE'/seccomp/default-*.bpf >/dev/null"
+
+# seccomp: a profile of one's own, in docker's format.
+cat >"$T_DIR/nomkdir.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["mkdir", "mkdirat", "no_such_syscall_here"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13 } ] }
+JSON
+r run --security-opt seccomp="$T_DIR/nomkdir.json" "$BB" sh -c 'mkdir /x 2>&1; echo done'
+t_like "$OUT" "Permission denied" "a profile of one's own: its errnoRet comes back"
+t_like "$OUT" "^done$" "and the rest is allowed"
+t_like "$ERR" "warning: seccomp profile .*nomkdir.json: syscalls unknown here, skipped: no_such_syscall_here" \
+  "a syscall name unknown here: a warning, and on"
+printf '{ "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [ { "names": ["mkdir"], "action": "SCMP_ACT_BOGUS" } ] }' \
+  >"$T_DIR/bad.json"
+r run -q --security-opt seccomp="$T_DIR/bad.json" "$BB" true
+t_one_error_line "a malformed profile" "seccomp profile .*bad.json: syscalls\[0\].action: unknown action \`SCMP_ACT_BOGUS\`"
+printf '{ "defaultAction": ' >"$T_DIR/broken.json"
+r run -q --security-opt seccomp="$T_DIR/broken.json" "$BB" true
+t_one_error_line "a profile that is not JSON" "broken.json: not JSON"
+r run -q --security-opt seccomp="$T_DIR/missing.json" "$BB" true
+t_one_error_line "a missing profile" "seccomp profile \`$T_DIR/missing.json\`: No such file or directory"
+if [ -f /usr/share/containers/seccomp.json ]; then
+  r run -q --security-opt seccomp=/usr/share/containers/seccomp.json "$BB" rctr-probe syscalls
+  t_like "$OUT" "^getpid ok$" "podman's profile loads and runs"
+  t_like "$OUT" "^keyctl ok$" "and is podman's: keyctl goes through it"
+else
+  t_skip "podman's profile loads" "golang-github-containers-common is not installed"
+fi
 
 # A session keyring of the container's own.
 host_keyring=$("$RCTR_TEST_PROBE" keyring)
-r run -q "$BB" rctr-probe keyring
+r run -q --security-opt seccomp=unconfined "$BB" rctr-probe keyring # keyctl is EPERM under the filter
 t_like "$OUT" "^[0-9]+$" "the container has a session keyring"
 t_true "not the host's ($host_keyring)" test "$OUT" != "$host_keyring"
 
