@@ -1,6 +1,7 @@
 /* rctr - `rctr run`: options and image into a container spec, then run it. */
 #include <config.h>
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,7 @@ run (struct rctr_run_opts *o, struct run_ui *ui, rctr_error_t *err)
   if (rctr_caps_tweak (&c.caps, o->cap_add, o->n_cap_add, o->cap_drop, o->n_cap_drop, err) < 0)
     goto out;
   c.no_new_privs = o->no_new_privs;
+  c.preserve_fds = o->preserve_fds;
   if (prepare_seccomp (o, ui, &store, c.caps, &bpf, err) < 0)
     goto out;
   c.seccomp = o->seccomp_unconfined ? NULL : &bpf;
@@ -216,6 +218,14 @@ rctr_cmd_run (struct rctr_global_args *g, int argc, char **argv, rctr_error_t *e
       return 0;
     }
   ui.quiet = o.quiet;
+  /* Before rctr opens anything: fds it opens itself land above these.  */
+  for (unsigned fd = 3; fd < 3 + o.preserve_fds; fd++)
+    if (fcntl ((int) fd, F_GETFD) < 0)
+      {
+        rctr_make_error (err, 0, "run: --preserve-fds %u: fd %u is not open", o.preserve_fds, fd);
+        rctr_run_opts_free (&o);
+        return 125;
+      }
   if (o.debug)
     print_step (&ui, "options", rctr_now_ns ());
   /* The command's output and rctr's lines keep their order.  */

@@ -40,6 +40,8 @@ const char rctr_run_usage[]
       "      --security-opt no-new-privileges=false\n"
       "                             let exec gain privileges (setuid, file\n"
       "                             capabilities); set by default\n"
+      "      --preserve-fds N       pass fds 3 to 3+N-1 on to the command (all\n"
+      "                             others are closed)\n"
       "      --security-opt seccomp=PROFILE.json|unconfined\n"
       "                             the seccomp profile (docker's JSON format)\n"
       "                             instead of rctr's default, or none\n"
@@ -64,6 +66,7 @@ enum
   OPT_CAP_ADD,
   OPT_CAP_DROP,
   OPT_SECURITY_OPT,
+  OPT_PRESERVE_FDS,
 };
 
 static void
@@ -210,6 +213,17 @@ parse_one (int c, const char *arg, struct rctr_run_opts *o, rctr_error_t *err)
       return 0;
     case OPT_SECURITY_OPT:
       return parse_security_opt (arg, o, err);
+    case OPT_PRESERVE_FDS:
+      {
+        char *end;
+        unsigned long n = strtoul (arg, &end, 10);
+
+        if (arg[0] < '0' || arg[0] > '9' || *end || n > 1000)
+          return rctr_make_error (err, 0, "run: --preserve-fds `%s`: a number of fds (0 to 1000) is needed",
+                                  arg);
+        o->preserve_fds = (unsigned) n;
+        return 0;
+      }
     case 'q':
       o->quiet = true;
       return 0;
@@ -240,6 +254,7 @@ rctr_run_opts_parse (int argc, char **argv, struct rctr_run_opts *o, rctr_error_
     { "cap-add", required_argument, NULL, OPT_CAP_ADD },
     { "cap-drop", required_argument, NULL, OPT_CAP_DROP },
     { "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
+    { "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
     { "quiet", no_argument, NULL, 'q' },
     { "debug", no_argument, NULL, OPT_DEBUG },
     { "help", no_argument, NULL, 'h' },

@@ -32,6 +32,7 @@ struct rctr_run_opts
   bool no_new_privs;   /* --security-opt no-new-privileges[=true|false], default true */
   const char *seccomp; /* --security-opt seccomp=PROFILE.json; NULL: the default */
   bool seccomp_unconfined;
+  unsigned preserve_fds; /* --preserve-fds N */
   bool read_only;
   bool quiet;
   bool debug;

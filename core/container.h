@@ -78,6 +78,7 @@ struct rctr_container
   uint64_t caps;                          /* its capability sets (bounding, effective, permitted) */
   bool no_new_privs;                      /* prctl(PR_SET_NO_NEW_PRIVS): exec gains no privilege */
   const struct rctr_seccomp_bpf *seccomp; /* its filter; NULL: unconfined */
+  unsigned preserve_fds;                  /* rctr's fds 3 .. 3+N-1 go on to the command */
 
   bool debug;
   void (*notify) (void *data, const struct rctr_event *ev);

@@ -213,12 +213,13 @@ rctr_init_main (const struct rctr_container *c, struct rctr_mount_plan *plan, in
     }
   /* PID 1 keeps nothing of the host but its socket to rctr and the lock of
      its upper layer on disk: no fd of the store, the image, a volume's
-     source, or whatever rctr's caller left open (CVE-2016-9962).  */
+     source, or whatever rctr's caller left open (CVE-2016-9962) but the ones
+     --preserve-fds passes on.  */
   {
     int keep[] = { sync, upper_lock };
 
     stagefd = rootfd = lowerfd = scratchfd = diskfd = -1;
-    if (rctr_close_fds (3, keep, RCTR_ARRAY_SIZE (keep), false) < 0)
+    if (rctr_close_fds (3 + (int) c->preserve_fds, keep, RCTR_ARRAY_SIZE (keep), false) < 0)
       {
         rctr_make_error (&err, errno, "close rctr's fds");
         goto fail;

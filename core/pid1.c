@@ -113,22 +113,25 @@ command_main (void *arg)
   struct spawn *s = arg;
   const struct rctr_container *c = s->c;
   sigset_t none;
+  int fd;
 
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
-  /* The working directory is entered only now, after pivot_root: a
-     directory fd or cwd of the host can never be inherited (CVE-2024-21626).  */
+  /* Nothing of rctr's reaches the command: every fd above stderr is closed
+     but the ones --preserve-fds passes on, which lose close-on-exec.  */
+  if (rctr_close_fds (3 + (int) c->preserve_fds, NULL, 0, false) < 0)
+    {
+      s->failure = (struct exec_failure){ STAGE_EXEC, errno };
+      child_exit (126);
+    }
+  for (fd = 3; fd < 3 + (int) c->preserve_fds; fd++)
+    (void) fcntl (fd, F_SETFD, 0);
+  /* The working directory is entered only now, after pivot_root and with
+     no fd of the host left to lead there (CVE-2024-21626).  */
   if (chdir (c->workdir ? c->workdir : "/") < 0)
     {
       s->failure = (struct exec_failure){ STAGE_CHDIR, errno };
       child_exit (125);
-    }
-  /* Nothing of rctr's reaches the command: every fd above stderr is closed
-     at exec.  */
-  if (rctr_close_fds_from (3, true) < 0)
-    {
-      s->failure = (struct exec_failure){ STAGE_EXEC, errno };
-      child_exit (126);
     }
   /* In runc's order, last before exec: the capability sets, no_new_privs,
      then the seccomp filter, as late as can be.  Without no_new_privs the
