@@ -28,7 +28,8 @@ as_root () {
 # tests (busybox-static for images, python3 for hostile archives, the
 # compressors, procps for pgrep).
 PACKAGES="autoconf automake make gcc pkg-config libarchive-dev libseccomp-dev libyajl-dev libcap-dev libssl-dev
-  uidmap busybox-static python3 xz-utils bzip2 zstd lz4 procps util-linux git ca-certificates"
+  uidmap busybox-static python3 xz-utils bzip2 zstd lz4 procps util-linux git ca-certificates
+  golang-github-containers-common"
 
 install_deps () {
   say "installing the build and test dependencies"
