@@ -10,7 +10,8 @@
 #                               subordinate id range (rctr-sub) and as one
 #                               without (rctr-nosub, the HPC case); these two
 #                               users are made if missing; then once more in
-#                               an ASan+UBSan build, as root and rctr-sub
+#                               an ASan+UBSan build, as root and rctr-sub; then
+#                               a minute of fuzzing the seccomp profile parser
 #
 # RCTR_TEST_STRICT=1 (set by CI) turns every skipped test into a failure.
 set -eu
@@ -29,7 +30,7 @@ as_root () {
 # compressors, procps for pgrep).
 PACKAGES="autoconf automake make gcc pkg-config libarchive-dev libseccomp-dev libyajl-dev libcap-dev libssl-dev
   uidmap busybox-static python3 xz-utils bzip2 zstd lz4 procps util-linux git ca-certificates
-  golang-github-containers-common"
+  golang-github-containers-common clang libclang-rt-14-dev"
 
 install_deps () {
   say "installing the build and test dependencies"
@@ -123,6 +124,15 @@ check_as () {
   fi
 }
 
+# Build the libFuzzer target with clang and run it for FUZZ_TIME seconds.
+fuzz () {
+  dir=$HOME/rctr-fuzz
+  say "fuzzing the seccomp profile parser for ${FUZZ_TIME:-60} s"
+  copy_source root "$dir"
+  (cd "$dir" && ./autogen.sh >/dev/null 2>&1 && ./configure CC=clang --enable-fuzzing --enable-werror >/dev/null &&
+    make -j"$(nproc)" >/dev/null && make fuzz FUZZ_TIME="${FUZZ_TIME:-60}" 2>&1 | tail -n 3)
+}
+
 check () {
   if [ "$(id -u)" != 0 ]; then
     exec sudo RCTR_TEST_STRICT="${RCTR_TEST_STRICT:-0}" sh "$0" check
@@ -136,11 +146,12 @@ check () {
   for user in root rctr-sub; do
     check_as "$user" --enable-sanitizers || failed="$failed $user(sanitizers)"
   done
+  fuzz || failed="$failed fuzzing"
   if [ -n "$failed" ]; then
     say "the test suite FAILED as:$failed"
     exit 1
   fi
-  say "the test suite passed as root, rctr-sub and rctr-nosub, and with the sanitizers"
+  say "the test suite passed as root, rctr-sub and rctr-nosub, with the sanitizers, and fuzzing found nothing"
 }
 
 case "$what" in
