@@ -129,8 +129,12 @@ fuzz () {
   dir=$HOME/rctr-fuzz
   say "fuzzing the seccomp profile parser for ${FUZZ_TIME:-60} s"
   copy_source root "$dir"
-  (cd "$dir" && ./autogen.sh >/dev/null 2>&1 && ./configure CC=clang --enable-fuzzing --enable-werror >/dev/null &&
-    make -j"$(nproc)" >/dev/null && make fuzz FUZZ_TIME="${FUZZ_TIME:-60}" 2>&1 | tail -n 3)
+  if ! (cd "$dir" && ./autogen.sh >/dev/null 2>&1 && ./configure CC=clang --enable-fuzzing --enable-werror >/dev/null &&
+    make -j"$(nproc)" >/dev/null && make fuzz FUZZ_TIME="${FUZZ_TIME:-60}" >fuzz.log 2>&1); then
+    tail -n 40 "$dir/fuzz.log" 2>/dev/null
+    return 1
+  fi
+  tail -n 2 "$dir/fuzz.log"
 }
 
 check () {
