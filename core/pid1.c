@@ -95,12 +95,15 @@ struct spawn
   struct exec_failure failure; /* written by the child, in PID 1's memory */
 };
 
-/* _exit for the command's process: the raw syscall, which is no noreturn
-   function (the sanitizers would take the foreign stack for a bad one). */
-static void __attribute__ ((noreturn)) child_exit (int code)
+/* _exit for the command's process: the raw syscall, in a function not
+   declared noreturn, so that no sanitizer takes the process's own stack for
+   a bad one on the way out.  The callers return after it for the compiler's
+   sake; it does not come back.  */
+static int
+child_exit (int code)
 {
   syscall (SYS_exit, code);
-  __builtin_unreachable ();
+  return code;
 }
 
 /* The command's process, on a stack of its own in PID 1's memory (CLONE_VM
@@ -122,7 +125,7 @@ command_main (void *arg)
   if (rctr_close_fds (3 + (int) c->preserve_fds, NULL, 0, false) < 0)
     {
       s->failure = (struct exec_failure){ STAGE_EXEC, errno };
-      child_exit (126);
+      return child_exit (126);
     }
   for (fd = 3; fd < 3 + (int) c->preserve_fds; fd++)
     (void) fcntl (fd, F_SETFD, 0);
@@ -131,7 +134,7 @@ command_main (void *arg)
   if (chdir (c->workdir ? c->workdir : "/") < 0)
     {
       s->failure = (struct exec_failure){ STAGE_CHDIR, errno };
-      child_exit (125);
+      return child_exit (125);
     }
   /* In runc's order, last before exec: the capability sets, no_new_privs,
      then the seccomp filter, as late as can be.  Without no_new_privs the
@@ -140,25 +143,25 @@ command_main (void *arg)
   if (!c->no_new_privs && c->seccomp && rctr_seccomp_load (c->seccomp) < 0)
     {
       s->failure = (struct exec_failure){ STAGE_SECCOMP, errno };
-      child_exit (125);
+      return child_exit (125);
     }
   if (rctr_caps_apply (&s->caps) < 0)
     {
       s->failure = (struct exec_failure){ STAGE_CAPS, errno };
-      child_exit (125);
+      return child_exit (125);
     }
   if (c->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     {
       s->failure = (struct exec_failure){ STAGE_NO_NEW_PRIVS, errno };
-      child_exit (125);
+      return child_exit (125);
     }
   if (c->no_new_privs && c->seccomp && rctr_seccomp_load (c->seccomp) < 0)
     {
       s->failure = (struct exec_failure){ STAGE_SECCOMP, errno };
-      child_exit (125);
+      return child_exit (125);
     }
   s->failure = (struct exec_failure){ STAGE_EXEC, exec_in_path (c->argv, c->env) };
-  child_exit (s->failure.errnum == ENOENT ? 127 : 126);
+  return child_exit (s->failure.errnum == ENOENT ? 127 : 126);
 }
 
 static void __attribute__ ((noreturn))
